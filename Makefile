@@ -1,0 +1,40 @@
+# The front door. `make` (or `make help`) lists the targets; every target bootstraps .venv when it is missing
+# or older than pyproject.toml, so a fresh clone needs nothing installed by hand but Python >= 3.11.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: help venv generate check-generated lint typecheck test
+
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python >= 3.11 is required (set PYTHON=...)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+venv: $(STAMP) ## Create or refresh .venv (every other target does this itself)
+
+generate: $(STAMP) ## Regenerate generated/ (effective spec + client) from spec/ and overlays/; SPEC=path for a candidate
+	$(BIN)/python -m suno_api._build generate $(if $(SPEC),--spec $(SPEC))
+
+check-generated: $(STAMP) ## Fail with a diff when generated/ is stale or was edited by hand
+	$(BIN)/python -m suno_api._build check
+
+lint: $(STAMP) ## ruff over the hand-written code
+	$(BIN)/ruff check overlays conformance tests
+	$(BIN)/ruff format --check overlays conformance tests
+
+typecheck: $(STAMP) ## mypy --strict over generated/ and the overlay package
+	$(BIN)/mypy generated/suno_api_client overlays/suno_api tests/typing
+
+test: $(STAMP) ## Everything CI runs: drift gate, lint, typecheck, the test suite
+	$(BIN)/python -m suno_api._build check
+	$(MAKE) --no-print-directory lint typecheck
+	$(BIN)/pytest
