@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -46,7 +46,7 @@ class TaskRecord:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.task_response import TaskResponse
+        from ..models.task_response import TaskResponse  # noqa: PLC0415
 
         task_id = self.task_id
 
@@ -113,8 +113,8 @@ class TaskRecord:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.task_response import TaskResponse
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.task_response import TaskResponse  # noqa: PLC0415
 
         d = dict(src_dict)
         task_id = d.pop("taskId")

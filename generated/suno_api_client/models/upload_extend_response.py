@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -43,7 +43,7 @@ class UploadExtendResponse:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.upload_extend_data import UploadExtendData
+        from ..models.upload_extend_data import UploadExtendData  # noqa: PLC0415
 
         code: int
         if isinstance(self.code, ApiCode):
@@ -75,8 +75,8 @@ class UploadExtendResponse:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.upload_extend_data import UploadExtendData
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.upload_extend_data import UploadExtendData  # noqa: PLC0415
 
         d = dict(src_dict)
 

@@ -1,0 +1,177 @@
+"""Validate an upload-extend body against the effective spec before anything is sent.
+
+The rules are not written here: they are the ``allOf`` items of ``UploadExtendRequest`` in the effective spec
+(from ``overlays/rules.overlay.yaml``), checked by jsonschema-rs, which handles ``multipleOf: 0.01`` exactly
+where python-jsonschema's float division rejects 0.07 or 0.29. This module only turns the validator's errors
+into violations a user can act on, and applies the audio-aware rules when the caller knows the duration.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any
+
+import jsonschema_rs
+
+from suno_api._errors import ValidationError, Violation
+from suno_api._spec import REQUEST_SCHEMA, effective_spec, enum_values, rules, schema
+
+if TYPE_CHECKING:
+    from suno_api_client.models import UploadExtendRequest
+
+_GENERIC_MESSAGES = {
+    "required": "`{field}` is required.",
+    "enum": "`{field}` must be one of {allowed}.",
+    "type": "`{field}` must be of type {expected}.",
+    "format": "`{field}` must be an absolute URI such as https://example.com/audio.mp3.",
+    "minimum": "`{field}` must be at least {limit}.",
+    "maximum": "`{field}` must be at most {limit}.",
+    "multipleOf": "`{field}` must be a multiple of {limit}.",
+    "minLength": "`{field}` must have at least {limit} character(s).",
+    "maxLength": "`{field}` must have at most {limit} characters.",
+}
+
+
+@functools.cache
+def _validator() -> jsonschema_rs.Validator:
+    # Refs in the request schema point at #/components/schemas/...: carry the components along so the
+    # validator resolves them against this same document.
+    document = {**schema(REQUEST_SCHEMA), "components": effective_spec()["components"]}
+    return jsonschema_rs.validator_for(document, validate_formats=True)
+
+
+def _hints() -> Mapping[str, Mapping[str, str]]:
+    hints: Mapping[str, Mapping[str, str]] = schema(REQUEST_SCHEMA).get("x-field-hints", {})
+    return hints
+
+
+def _kind_details(error: jsonschema_rs.ValidationError) -> tuple[str | None, Any]:
+    """Return (the missing property for ``required``, the limit or expectation for other keywords)."""
+    kind = error.kind
+    missing = getattr(kind, "property", None)
+    for attribute in ("limit", "multiple_of", "options", "types", "format"):
+        if hasattr(kind, attribute):
+            return missing, getattr(kind, attribute)
+    return missing, None
+
+
+def _format_allowed(values: Any) -> str:
+    return ", ".join(str(value) for value in values)
+
+
+def _schema_violation(error: jsonschema_rs.ValidationError, body: Mapping[str, Any]) -> Violation:
+    keyword = str(error.schema_path[-1]) if error.schema_path else "schema"
+    missing, detail = _kind_details(error)
+    field = str(missing) if keyword == "required" and missing else ".".join(map(str, error.instance_path))
+    value = error.instance if error.instance_path else None
+    if field == "model":
+        allowed = _format_allowed(enum_values("SunoModel"))
+    else:
+        allowed = _format_allowed(detail) if isinstance(detail, list) else str(detail)
+    template = _hints().get(field, {}).get(keyword) or _GENERIC_MESSAGES.get(keyword)
+    if template is None:
+        message = f"`{field}` is invalid: {error.message}"
+    else:
+        message = " ".join(
+            template.format(field=field, value=value, allowed=allowed, limit=detail, expected=allowed).split()
+        )
+    if not field and keyword == "type":
+        message, value = "The body must be a JSON object.", body
+    return Violation(field=field, rule_id=f"schema.{keyword}", message=message, value=value)
+
+
+def _violations(body: Mapping[str, Any]) -> Iterator[Violation]:
+    rule_list = rules()
+    reported: set[tuple[str, str]] = set()
+    for error in _validator().iter_errors(body):
+        path = list(error.schema_path)
+        if len(path) >= 2 and path[0] == "allOf" and isinstance(path[1], int):
+            rule = rule_list[path[1]]
+            violation = Violation(rule.field, rule.id, rule.message, body.get(rule.field))
+        else:
+            violation = _schema_violation(error, body)
+        if (violation.field, violation.rule_id) not in reported:
+            reported.add((violation.field, violation.rule_id))
+            yield violation
+
+
+def _audio_rules() -> Mapping[str, Mapping[str, Any]]:
+    return {item["x-rule-id"]: item for item in schema(REQUEST_SCHEMA).get("x-audio-rules", ())}
+
+
+def _audio_violations(body: Mapping[str, Any], duration: float) -> Iterator[Violation]:
+    audio_rules = _audio_rules()
+    limit_rule = audio_rules["upload-duration-limit"]
+    limit = float(limit_rule["x-max-duration-seconds"])
+    if duration > limit:
+        message = limit_rule["x-rule-message"].format(duration=f"{duration:g}", limit=f"{limit:g}")
+        yield Violation(limit_rule["x-rule-field"], "upload-duration-limit", " ".join(message.split()), duration)
+    continue_at = body.get("continueAt")
+    within_rule = audio_rules["continue-at-within-audio"]
+    if isinstance(continue_at, int | float) and not isinstance(continue_at, bool) and continue_at >= duration:
+        message = within_rule["x-rule-message"].format(duration=f"{duration:g}")
+        yield Violation(within_rule["x-rule-field"], "continue-at-within-audio", " ".join(message.split()), continue_at)
+
+
+def read_audio_duration(path: str | os.PathLike[str]) -> float:
+    """Return the duration in seconds of the local audio file ``path`` (needs the ``audio`` extra: mutagen).
+
+    Raises:
+        ValidationError: the file cannot be read as audio, naming the file.
+    """
+    try:
+        import mutagen  # noqa: PLC0415 - optional dependency, only needed for this check
+    except ImportError as exc:
+        raise ImportError("reading an audio file's duration needs mutagen: pip install 'suno-upload-extend[audio]'") from exc
+    try:
+        audio = mutagen.File(os.fspath(path))
+    except (OSError, mutagen.MutagenError) as exc:
+        raise ValidationError([Violation("audio_file", "audio.readable", f"cannot read {path}: {exc}", os.fspath(path))]) from exc
+    if audio is None or not getattr(audio.info, "length", None):
+        raise ValidationError(
+            [Violation("audio_file", "audio.readable", f"{path} is not an audio file mutagen can read", os.fspath(path))]
+        )
+    return float(audio.info.length)
+
+
+def find_violations(
+    body: Mapping[str, Any] | UploadExtendRequest,
+    *,
+    audio_duration: float | None = None,
+    audio_file: str | os.PathLike[str] | None = None,
+) -> list[Violation]:
+    """Return every violation of ``body`` (empty when it is valid); see ``validate_upload_extend``."""
+    as_dict: Any = body.to_dict() if hasattr(body, "to_dict") else body
+    if not isinstance(as_dict, Mapping):
+        return [Violation("", "schema.type", "The body must be a JSON object.", as_dict)]
+    found = list(_violations(as_dict))
+    if audio_file is not None and audio_duration is None:
+        audio_duration = read_audio_duration(audio_file)
+    if audio_duration is not None:
+        found.extend(_audio_violations(as_dict, audio_duration))
+    return found
+
+
+def validate_upload_extend(
+    body: Mapping[str, Any] | UploadExtendRequest,
+    *,
+    audio_duration: float | None = None,
+    audio_file: str | os.PathLike[str] | None = None,
+) -> None:
+    """Check an upload-extend body against the effective spec and its rules; raise listing every violation.
+
+    Args:
+        body: The JSON body as a dict, or the generated ``UploadExtendRequest`` model.
+        audio_duration: The source audio's duration in seconds, if known: enables the audio-aware rules
+            (``0 < continueAt < duration``, the upload duration limit). Never fetched from the network.
+        audio_file: A local copy of the source audio; its duration is read with mutagen when
+            ``audio_duration`` is not given.
+
+    Raises:
+        ValidationError: one exception listing every violation (field, rule id, message, value).
+    """
+    violations = find_violations(body, audio_duration=audio_duration, audio_file=audio_file)
+    if violations:
+        raise ValidationError(violations)
