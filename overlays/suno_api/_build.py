@@ -65,7 +65,7 @@ def overlay_paths(overlays_dir: Path) -> list[Path]:
 
 
 def _matches(document: dict[str, Any], target: str) -> list[Any]:
-    from jsonpath_ng.ext import parse  # noqa: PLC0415 - build-time dependency
+    from jsonpath_ng.ext.parser import parse  # noqa: PLC0415 - build-time dependency
 
     return list(parse(target).find(document))
 

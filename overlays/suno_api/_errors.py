@@ -33,6 +33,7 @@ class Violation:
             schema constraint (``schema.required``, ``schema.enum``...).
         message: What to change, in the user's terms.
         value: The offending value (``None`` when the field is missing).
+
     """
 
     field: str
@@ -50,6 +51,7 @@ class ValidationError(SunoError, ValueError):
 
     Attributes:
         violations: Every violation found, not just the first.
+
     """
 
     def __init__(self, violations: Sequence[Violation]) -> None:

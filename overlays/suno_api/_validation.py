@@ -65,7 +65,7 @@ def _schema_violation(error: jsonschema_rs.ValidationError, body: Mapping[str, A
     keyword = str(error.schema_path[-1]) if error.schema_path else "schema"
     missing, detail = _kind_details(error)
     field = str(missing) if keyword == "required" and missing else ".".join(map(str, error.instance_path))
-    value = error.instance if error.instance_path else None
+    value: Any = error.instance if error.instance_path else None
     if field == "model":
         allowed = _format_allowed(enum_values("SunoModel"))
     else:
@@ -120,19 +120,24 @@ def read_audio_duration(path: str | os.PathLike[str]) -> float:
 
     Raises:
         ValidationError: the file cannot be read as audio, naming the file.
+
     """
     try:
-        import mutagen  # noqa: PLC0415 - optional dependency, only needed for this check
+        from mutagen._file import File  # noqa: PLC0415 - optional dependency; its __init__ re-exports implicitly
+        from mutagen._util import MutagenError  # noqa: PLC0415 - same
     except ImportError as exc:
-        raise ImportError("reading an audio file's duration needs mutagen: pip install 'suno-upload-extend[audio]'") from exc
+        hint = "reading an audio file's duration needs mutagen: pip install 'suno-upload-extend[audio]'"
+        raise ImportError(hint) from exc
+    shown = os.fspath(path)
     try:
-        audio = mutagen.File(os.fspath(path))
-    except (OSError, mutagen.MutagenError) as exc:
-        raise ValidationError([Violation("audio_file", "audio.readable", f"cannot read {path}: {exc}", os.fspath(path))]) from exc
-    if audio is None or not getattr(audio.info, "length", None):
+        audio = File(shown)
+    except (OSError, MutagenError) as exc:
         raise ValidationError(
-            [Violation("audio_file", "audio.readable", f"{path} is not an audio file mutagen can read", os.fspath(path))]
-        )
+            [Violation("audio_file", "audio.readable", f"cannot read {shown}: {exc}", shown)]
+        ) from exc
+    if audio is None or not getattr(audio.info, "length", None):
+        message = f"{shown} is not an audio file mutagen can read"
+        raise ValidationError([Violation("audio_file", "audio.readable", message, shown)])
     return float(audio.info.length)
 
 
@@ -171,6 +176,7 @@ def validate_upload_extend(
 
     Raises:
         ValidationError: one exception listing every violation (field, rule id, message, value).
+
     """
     violations = find_violations(body, audio_duration=audio_duration, audio_file=audio_file)
     if violations:

@@ -1,0 +1,115 @@
+"""The generated package, untouched: its models round-trip the published examples, its client speaks HTTP."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from suno_api_client import AuthenticatedClient
+from suno_api_client.api.default import get_record_info, upload_and_extend_audio
+from suno_api_client.models import (
+    CallbackPayload,
+    RecordInfoResponse,
+    TaskStatus,
+    UploadExtendRequest,
+    UploadExtendResponse,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+EFFECTIVE = json.loads((ROOT / "generated" / "suno-api.effective.json").read_text(encoding="utf-8"))
+SUBMIT = EFFECTIVE["paths"]["/api/v1/generate/upload-extend"]["post"]
+REQUEST_EXAMPLE = SUBMIT["requestBody"]["content"]["application/json"]["example"]
+RESPONSE_EXAMPLE = SUBMIT["responses"]["200"]["content"]["application/json"]["example"]
+RECORD_EXAMPLE = EFFECTIVE["paths"]["/api/v1/generate/record-info"]["get"]["responses"]["200"]["content"][
+    "application/json"
+]["example"]
+CALLBACK_EXAMPLE = next(iter(SUBMIT["callbacks"]["audioExtensionCompleted"].values()))["post"]["requestBody"][
+    "content"
+]["application/json"]["example"]
+REAL_PAYLOADS = ROOT / "tests" / "fixtures" / "real-payloads"
+
+
+@pytest.mark.parametrize(
+    ("model", "example"),
+    [
+        (UploadExtendRequest, REQUEST_EXAMPLE),
+        (UploadExtendResponse, RESPONSE_EXAMPLE),
+        (RecordInfoResponse, RECORD_EXAMPLE),
+        (CallbackPayload, CALLBACK_EXAMPLE),
+    ],
+    ids=["request", "submit-response", "record-info", "callback"],
+)
+def test_examples_round_trip_unchanged(model: Any, example: dict[str, Any]) -> None:
+    original = copy.deepcopy(example)
+    assert model.from_dict(example).to_dict() == original
+
+
+def test_live_record_info_round_trips_with_undocumented_values() -> None:
+    """The live capture: integer createTime, unknown `type`/`modelName`, extra fields, null error fields."""
+    live = json.loads((REAL_PAYLOADS / "record-info-success-live.json").read_text(encoding="utf-8"))
+    decoded = RecordInfoResponse.from_dict(copy.deepcopy(live))
+    assert decoded.to_dict() == live
+    assert decoded.data is not None
+    assert decoded.data.status == TaskStatus.SUCCESS
+    assert decoded.data.additional_properties["createTime"] == 1763169463000
+
+
+def test_unknown_status_is_kept_as_a_string() -> None:
+    """Response-side enums accept values the spec does not list (ERRATA E-11)."""
+    decoded = RecordInfoResponse.from_dict({"code": 200, "msg": "ok", "data": {"taskId": "t", "status": "GENERATING"}})
+    assert decoded.data is not None
+    assert decoded.data.status == "GENERATING"
+    assert not isinstance(decoded.data.status, TaskStatus)
+
+
+def test_generated_client_posts_and_polls_over_a_transport() -> None:
+    """The generated functions send the bearer token and JSON body, and decode the envelope."""
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        if request.method == "POST":
+            return httpx.Response(200, json=RESPONSE_EXAMPLE)
+        return httpx.Response(200, json=RECORD_EXAMPLE)
+
+    client = AuthenticatedClient(
+        base_url="https://api.kie.ai", token="sk-test", httpx_args={"transport": httpx.MockTransport(handler)}
+    )
+    with client:
+        submitted = upload_and_extend_audio.sync(client=client, body=UploadExtendRequest.from_dict(REQUEST_EXAMPLE))
+        polled = get_record_info.sync(client=client, task_id="5c79****be8e")
+
+    assert isinstance(submitted, UploadExtendResponse)
+    assert submitted.data is not None
+    assert submitted.data.task_id == "5c79****be8e"
+    assert isinstance(polled, RecordInfoResponse)
+    assert polled.data is not None
+    assert polled.data.status == TaskStatus.SUCCESS
+    post, get = seen
+    assert post.url.path == "/api/v1/generate/upload-extend"
+    assert post.headers["Authorization"] == "Bearer sk-test"
+    assert json.loads(post.content) == REQUEST_EXAMPLE
+    assert get.url.params["taskId"] == "5c79****be8e"
+
+
+async def _poll_async(client: AuthenticatedClient) -> Any:
+    async with client:
+        return await get_record_info.asyncio(client=client, task_id="5c79****be8e")
+
+
+@pytest.mark.anyio
+async def test_generated_client_polls_asynchronously() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json=RECORD_EXAMPLE)
+
+    client = AuthenticatedClient(
+        base_url="https://api.kie.ai", token="sk-test", httpx_args={"transport": httpx.MockTransport(handler)}
+    )
+    polled = await _poll_async(client)
+    assert isinstance(polled, RecordInfoResponse)
+    assert polled.code == 200

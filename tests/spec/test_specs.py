@@ -1,0 +1,71 @@
+"""The vendored spec keeps upstream's shape; the effective spec is valid and fit for the generator."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from openapi_spec_validator import validate
+
+from suno_api._build import _inline_single_all_of
+
+ROOT = Path(__file__).resolve().parents[2]
+VENDORED = yaml.safe_load((ROOT / "spec" / "suno-api.yaml").read_text(encoding="utf-8"))
+EFFECTIVE = json.loads((ROOT / "generated" / "suno-api.effective.json").read_text(encoding="utf-8"))
+SUBMIT = "/api/v1/generate/upload-extend"
+RECORD = "/api/v1/generate/record-info"
+
+
+@pytest.mark.parametrize("document", [VENDORED, EFFECTIVE], ids=["vendored", "effective"])
+def test_spec_is_valid_openapi(document: dict[str, Any]) -> None:
+    validate(document)
+
+
+def test_vendored_spec_keeps_upstream_quirks() -> None:
+    """Replacing the vendored file with upstream's next version must not need our fixes re-done by hand."""
+    post = VENDORED["paths"][SUBMIT]["post"]
+    properties = post["requestBody"]["content"]["application/json"]["schema"]["properties"]
+    assert all(list(prop) == ["allOf"] and len(prop["allOf"]) == 1 for prop in properties.values())
+    assert list(post["responses"]["500"]["content"]) == ["_mintlify/placeholder"]
+
+
+def test_vendored_required_list_is_the_seeds() -> None:
+    schema = VENDORED["paths"][SUBMIT]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert schema["required"] == ["uploadUrl", "defaultParamFlag", "callBackUrl", "model", "instrumental", "continueAt"]
+    assert len(schema["properties"]) == 15
+
+
+def test_effective_spec_has_no_wrapper_the_generator_would_empty() -> None:
+    assert list(_inline_single_all_of(EFFECTIVE)) == []
+
+
+def test_effective_spec_names_schemas_and_enums() -> None:
+    schemas = EFFECTIVE["components"]["schemas"]
+    assert schemas["SunoModel"]["enum"] == ["V3_5", "V4", "V4_5", "V4_5PLUS", "V5"]
+    assert schemas["TaskStatus"]["enum"][:4] == ["PENDING", "TEXT_SUCCESS", "FIRST_SUCCESS", "SUCCESS"]
+    assert schemas["UploadExtendRequest"]["properties"]["model"]["$ref"] == "#/components/schemas/SunoModel"
+    assert "enum" not in schemas["UploadExtendRequest"]["properties"]["model"]
+
+
+def test_effective_spec_links_submit_to_record_info() -> None:
+    """The stateful phase of the conformance suite follows this link."""
+    link = EFFECTIVE["paths"][SUBMIT]["post"]["responses"]["200"]["links"]["GetRecordInfo"]
+    assert link["operationId"] == EFFECTIVE["paths"][RECORD]["get"]["operationId"] == "getRecordInfo"
+    assert link["parameters"] == {"taskId": "$response.body#/data/taskId"}
+
+
+def test_effective_500_is_json() -> None:
+    content = EFFECTIVE["paths"][SUBMIT]["post"]["responses"]["500"]["content"]
+    assert content == {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}}
+
+
+def test_empty_ids_are_refused() -> None:
+    schemas = EFFECTIVE["components"]["schemas"]
+    assert schemas["UploadExtendData"]["properties"]["taskId"]["minLength"] == 1
+    assert schemas["TaskRecord"]["properties"]["taskId"]["minLength"] == 1
+    assert schemas["CallbackData"]["properties"]["task_id"]["minLength"] == 1
+    (parameter,) = EFFECTIVE["paths"][RECORD]["get"]["parameters"]
+    assert parameter["schema"]["minLength"] == 1
