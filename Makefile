@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: help venv generate check-generated lint typecheck test
+.PHONY: help venv generate check-generated spec-diff lint typecheck test
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -26,6 +26,10 @@ generate: $(STAMP) ## Regenerate generated/ (effective spec + client) from spec/
 
 check-generated: $(STAMP) ## Fail with a diff when generated/ is stale or was edited by hand
 	$(BIN)/python -m suno_api._build check
+
+spec-diff: $(STAMP) ## What a candidate spec changes: API surface, overlay health, rules coverage (NEW=path [OLD=path] [JSON=1])
+	@test -n "$(NEW)" || { echo "usage: make spec-diff NEW=path/to/candidate.yaml [OLD=path] [JSON=1]"; exit 3; }
+	$(BIN)/python -m suno_api._specdiff $(or $(OLD),spec/suno-api.yaml) $(NEW) $(if $(JSON),--json)
 
 lint: $(STAMP) ## ruff over the hand-written code
 	$(BIN)/ruff check overlays conformance tests

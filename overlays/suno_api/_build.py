@@ -23,7 +23,7 @@ import sys
 import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 OVERLAY_ORDER = ("normalise", "rules")
 """Overlay documents ``overlays/<name>.overlay.yaml``, applied in this order."""
@@ -78,8 +78,24 @@ def _parent_target(target: str) -> str | None:
     return head if dot and head else None
 
 
-def broken_actions(spec: dict[str, Any], overlay_files: Sequence[Path]) -> Iterator[str]:
-    """Apply the overlays in order to a copy of ``spec``, yielding a message for each action that matches nothing.
+class BrokenAction(NamedTuple):
+    """An overlay action that matches nothing in the document it is applied to."""
+
+    overlay: str
+    """The overlay document's file name."""
+    action_index: int
+    """The action's position in the document's ``actions``."""
+    target: str
+    problem: str
+
+    def __str__(self) -> str:
+        return f"{self.overlay}: action {self.action_index} (target {self.target!r}): {self.problem}"
+
+
+def apply_overlays_partially(
+    spec: dict[str, Any], overlay_files: Sequence[Path]
+) -> tuple[dict[str, Any], list[BrokenAction]]:
+    """Apply the overlays in order to a copy of ``spec``, skipping broken actions; return it and those actions.
 
     An action is broken when its target matches nothing (for ``copy``, when its source or its target's parent
     matches nothing: copy may create its target). Broken actions are skipped and the rest still applied, so one
@@ -88,51 +104,63 @@ def broken_actions(spec: dict[str, Any], overlay_files: Sequence[Path]) -> Itera
     from oas_patch.overlay import apply_overlay  # noqa: PLC0415 - build-time dependency
 
     document = copy.deepcopy(spec)
+    broken: list[BrokenAction] = []
     for path in overlay_files:
         overlay = load_document(path)
         for index, action in enumerate(overlay.get("actions", [])):
             target = action.get("target", "")
-            where = f"{path.name}: action {index} (target {target!r})"
+            problem = None
             if "copy" in action:
                 parent = _parent_target(target)
                 if not _matches(document, action["copy"]):
-                    yield f"{where}: copy source {action['copy']!r} matches nothing"
-                    continue
-                if not _matches(document, target) and (parent is None or not _matches(document, parent)):
-                    yield f"{where}: matches nothing, and neither does its parent"
-                    continue
+                    problem = f"copy source {action['copy']!r} matches nothing"
+                elif not _matches(document, target) and (parent is None or not _matches(document, parent)):
+                    problem = "matches nothing, and neither does its parent"
             elif not _matches(document, target):
-                yield f"{where}: matches nothing"
-                continue
-            apply_overlay(document, {"actions": [action]})
+                problem = "matches nothing"
+            if problem is None:
+                apply_overlay(document, {"actions": [action]})
+            else:
+                broken.append(BrokenAction(path.name, index, target, problem))
+    return document, broken
+
+
+def broken_actions(spec: dict[str, Any], overlay_files: Sequence[Path]) -> Iterator[str]:
+    """Apply the overlays in order to a copy of ``spec``, yielding a message for each action that matches nothing.
+
+    See ``apply_overlays_partially``: one run reports every broken action of every overlay.
+    """
+    for broken in apply_overlays_partially(spec, overlay_files)[1]:
+        yield str(broken)
 
 
 def apply_overlays(spec: dict[str, Any], overlay_files: Sequence[Path]) -> dict[str, Any]:
     """Return the effective spec: ``spec`` with every overlay applied; raise if any action is broken."""
-    from oas_patch.overlay import apply_overlay  # noqa: PLC0415 - build-time dependency
-
-    broken = list(broken_actions(spec, overlay_files))
+    document, broken = apply_overlays_partially(spec, overlay_files)
     if broken:
         raise BuildError(
             "overlay actions whose target matches nothing (upstream changed the spec, or the overlay has a typo;"
-            " edit the overlay named):\n  " + "\n  ".join(broken)
+            " edit the overlay named):\n  " + "\n  ".join(map(str, broken))
         )
-    document = copy.deepcopy(spec)
-    for path in overlay_files:
-        apply_overlay(document, load_document(path))
     return document
 
 
-def _inline_single_all_of(node: Any, pointer: str = "#") -> Iterator[str]:
+def single_all_of_wrappers(node: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[str | int, ...]]:
+    """Yield the path (keys and indexes from ``node``) of every single-item inline ``allOf`` wrapper in ``node``."""
     if isinstance(node, dict):
         all_of = node.get("allOf")
         if isinstance(all_of, list) and len(all_of) == 1 and "$ref" not in all_of[0]:
-            yield pointer
+            yield path
         for key, value in node.items():
-            yield from _inline_single_all_of(value, f"{pointer}/{key}")
+            yield from single_all_of_wrappers(value, (*path, key))
     elif isinstance(node, list):
         for index, value in enumerate(node):
-            yield from _inline_single_all_of(value, f"{pointer}/{index}")
+            yield from single_all_of_wrappers(value, (*path, index))
+
+
+def _inline_single_all_of(node: Any) -> Iterator[str]:
+    for path in single_all_of_wrappers(node):
+        yield "#" + "".join(f"/{part}" for part in path)
 
 
 def check_generator_input(spec: dict[str, Any]) -> None:
@@ -180,6 +208,7 @@ def _tool(name: str) -> str:
 
 def generate_into(root: Path, out_dir: Path, spec_path: Path | None = None) -> None:
     """Write the effective spec and the generated package into ``out_dir`` (which must not exist yet)."""
+    root = root.resolve()  # the generator runs in out_dir: a relative --root would point elsewhere there
     effective = build_effective_spec(spec_path or root / "spec" / "suno-api.yaml", root / "overlays")
     out_dir.mkdir(parents=True)
     effective_path = out_dir / EFFECTIVE_SPEC_NAME

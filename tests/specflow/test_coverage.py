@@ -1,0 +1,153 @@
+"""Rules coverage: the committed rules cover the committed spec, and each kind of gap is found and explained."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from suno_api._build import build_effective_spec
+from suno_api._coverage import Gap, check_coverage, errata_names, read_errata
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def committed() -> dict[str, Any]:
+    return build_effective_spec(ROOT / "spec" / "suno-api.yaml", ROOT / "overlays")
+
+
+@pytest.fixture
+def effective(committed: dict[str, Any]) -> dict[str, Any]:
+    return copy.deepcopy(committed)
+
+
+def request(spec: dict[str, Any]) -> dict[str, Any]:
+    found: dict[str, Any] = spec["components"]["schemas"]["UploadExtendRequest"]
+    return found
+
+
+def rule(spec: dict[str, Any], rule_id: str) -> dict[str, Any]:
+    return next(item for item in request(spec)["allOf"] if item.get("x-rule-id") == rule_id)
+
+
+def set_models(spec: dict[str, Any], rule_id: str, models: list[str], declared: list[str] | None = None) -> None:
+    # Replace, never mutate: rules share their `if` objects (YAML anchors in the overlay).
+    limits = rule(spec, rule_id)
+    limits["if"] = {"required": ["model"], "properties": {"model": {"enum": models}}}
+    limits["x-rule-models"] = list(models if declared is None else declared)
+
+
+def kinds(gaps: tuple[Gap, ...]) -> list[tuple[str, str]]:
+    return [(gap.kind, gap.subject) for gap in gaps]
+
+
+def test_committed_spec_and_overlays_have_full_coverage(committed: dict[str, Any]) -> None:
+    """The gate in `make test`: every model has limits, every rule's field exists, every required field is discussed."""
+    assert check_coverage(committed, read_errata(ROOT)) == ()
+
+
+def test_new_model_without_limits_is_named_with_its_fields(effective: dict[str, Any]) -> None:
+    effective["components"]["schemas"]["SunoModel"]["enum"].append("V9")
+    (gap,) = check_coverage(effective)
+    assert (gap.kind, gap.subject, gap.edit) == ("model-without-limit", "V9", "overlays/rules.overlay.yaml")
+    assert "no character limit for prompt, style, title" in gap.message
+
+
+def test_model_missing_from_one_field_names_only_that_field(effective: dict[str, Any]) -> None:
+    set_models(effective, "title-max-length-100", ["V4_5", "V4_5PLUS"])
+    (gap,) = check_coverage(effective)
+    assert gap.kind == "model-without-limit"
+    assert "V5 has no character limit for title:" in gap.message
+
+
+def test_dropped_model_still_named_by_a_rule(effective: dict[str, Any]) -> None:
+    effective["components"]["schemas"]["SunoModel"]["enum"].remove("V3_5")
+    assert kinds(check_coverage(effective)) == [
+        ("unknown-model", "prompt-max-length-3000"),
+        ("unknown-model", "style-max-length-200"),
+        ("unknown-model", "title-max-length-80"),
+    ]
+
+
+def test_x_rule_models_must_match_the_if(effective: dict[str, Any]) -> None:
+    """`x-rule-models` is what the runtime reports; the `if` is what is enforced: they must agree."""
+    set_models(effective, "style-max-length-200", ["V3_5", "V4"], declared=["V4"])
+    assert kinds(check_coverage(effective)) == [("models-mismatch", "style-max-length-200")]
+
+
+def test_one_model_with_two_different_limits(effective: dict[str, Any]) -> None:
+    set_models(effective, "prompt-max-length-5000", ["V4", "V4_5", "V4_5PLUS", "V5"])
+    (gap,) = check_coverage(effective)
+    assert (gap.kind, gap.subject) == ("conflicting-limits", "V4")
+    assert "3000 (prompt-max-length-3000), 5000 (prompt-max-length-5000)" in gap.message
+
+
+@pytest.mark.parametrize(
+    ("mutate", "subject"),
+    [
+        pytest.param(lambda r: r["properties"].pop("personaId"), "persona-requires-custom-mode", id="rule"),
+        pytest.param(lambda r: r["properties"].pop("uploadUrl"), "upload-duration-limit", id="audio-rule"),
+        pytest.param(lambda r: r["properties"].pop("styleWeight"), "x-field-hints.styleWeight", id="hint"),
+    ],
+)
+def test_rule_naming_a_field_the_spec_dropped(
+    effective: dict[str, Any], mutate: Callable[[dict[str, Any]], object], subject: str
+) -> None:
+    mutate(request(effective))
+    assert ("unknown-field", subject) in kinds(check_coverage(effective))
+
+
+def test_rule_field_in_the_if_counts_too(effective: dict[str, Any]) -> None:
+    """A rule names fields in its if/then as well as in x-rule-field: `defaultParamFlag` here."""
+    request(effective)["properties"].pop("defaultParamFlag")
+    request(effective)["required"].remove("defaultParamFlag")
+    found = kinds(check_coverage(effective))
+    assert ("unknown-field", "custom-mode-requires-style") in found
+    assert ("unknown-field", "x-field-hints.defaultParamFlag") in found
+
+
+def test_forbidding_rule_is_fine_until_the_field_appears(effective: dict[str, Any]) -> None:
+    """`no-custom-mode-field` names `customMode` under a `not`: absent from the schema is its point."""
+    request(effective)["properties"]["customMode"] = {"type": "boolean"}
+    assert kinds(check_coverage(effective)) == [("forbidden-field-defined", "no-custom-mode-field")]
+
+
+def test_new_required_field_must_be_discussed(effective: dict[str, Any]) -> None:
+    request(effective)["properties"]["personaModel"] = {"type": "string"}
+    request(effective)["required"].append("personaModel")
+    (gap,) = check_coverage(effective, errata="`personaId` is discussed, not the new one")
+    assert (gap.kind, gap.subject) == ("undiscussed-required", "personaModel")
+    assert "spec/ERRATA.md" in gap.message
+    assert check_coverage(effective, errata="## E-99 `personaModel`: now required") == ()
+
+
+def test_rule_quoting_text_upstream_rewrote(effective: dict[str, Any]) -> None:
+    upload = request(effective)["properties"]["uploadUrl"]
+    upload["description"] = upload["description"].replace("2 minutes", "8 minutes")
+    (gap,) = check_coverage(effective)
+    assert (gap.kind, gap.subject) == ("stale-source", "upload-duration-limit")
+    assert "'Ensure the uploaded audio does not exceed 2 minutes in length.'" in gap.message
+    assert "x-max-duration-seconds is 120" in gap.message
+
+
+def test_source_quoting_two_sentences_needs_both(effective: dict[str, Any]) -> None:
+    prompt = request(effective)["properties"]["prompt"]
+    prompt["description"] = prompt["description"].replace("**V4_5PLUS & V4_5**", "**V4_5PLUS, V4_5**")
+    assert kinds(check_coverage(effective)) == [("stale-source", "prompt-max-length-5000")]
+
+
+def test_missing_request_schema_points_at_the_normalise_overlay(effective: dict[str, Any]) -> None:
+    del effective["components"]["schemas"]["SunoModel"]
+    (gap,) = check_coverage(effective)
+    assert (gap.kind, gap.subject, gap.edit) == ("missing-schema", "SunoModel", "overlays/normalise.overlay.yaml")
+
+
+def test_errata_names_are_what_stands_in_backticks() -> None:
+    assert errata_names("`continueAt` and `defaultParamFlag: true`, not personaModel") == {
+        "continueAt",
+        "defaultParamFlag: true",
+    }

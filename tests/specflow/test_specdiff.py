@@ -1,0 +1,229 @@
+"""The surface diff names each kind of change, overlay health names broken actions, the CLI's exit codes hold."""
+
+from __future__ import annotations
+
+import copy
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from suno_api._build import build_effective_spec, dump_json
+from suno_api._specdiff import Change, diff_specs, main
+
+ROOT = Path(__file__).resolve().parents[2]
+SPEC = ROOT / "spec" / "suno-api.yaml"
+SUBMIT = "POST /api/v1/generate/upload-extend"
+
+
+@pytest.fixture(scope="module")
+def committed() -> dict[str, Any]:
+    return build_effective_spec(SPEC, ROOT / "overlays")
+
+
+@pytest.fixture
+def changed(committed: dict[str, Any]) -> dict[str, Any]:
+    return copy.deepcopy(committed)
+
+
+def schemas(spec: dict[str, Any]) -> dict[str, Any]:
+    found: dict[str, Any] = spec["components"]["schemas"]
+    return found
+
+
+def described(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    return [change.to_dict()["description"] for change in diff_specs(old, new).changes]
+
+
+def test_same_spec_has_no_change(committed: dict[str, Any]) -> None:
+    diff = diff_specs(committed, copy.deepcopy(committed))
+    assert not diff
+    assert diff.to_text() == "API surface: no change\n"
+
+
+def test_descriptions_and_examples_are_not_surface(committed: dict[str, Any], changed: dict[str, Any]) -> None:
+    schemas(changed)["UploadExtendRequest"]["properties"]["prompt"]["description"] = "reworded"
+    schemas(changed)["UploadExtendRequest"]["properties"]["prompt"]["example"] = "other"
+    assert not diff_specs(committed, changed)
+
+
+def test_field_added_removed_and_required_changed(committed: dict[str, Any], changed: dict[str, Any]) -> None:
+    request = schemas(changed)["UploadExtendRequest"]
+    request["properties"]["personaModel"] = {"type": "string", "enum": ["style_persona", "voice_persona"]}
+    del request["properties"]["negativeTags"]
+    request["required"].remove("continueAt")
+    assert described(committed, changed) == [
+        "UploadExtendRequest.continueAt: now optional",
+        "UploadExtendRequest.personaModel: added (optional, string, enum style_persona | voice_persona)",
+        "UploadExtendRequest.negativeTags: removed",
+    ]
+
+
+def test_enum_values_and_bounds(committed: dict[str, Any], changed: dict[str, Any]) -> None:
+    schemas(changed)["SunoModel"]["enum"] = ["V4", "V4_5", "V4_5PLUS", "V4_5ALL", "V5", "V5_5"]
+    weight = schemas(changed)["UploadExtendRequest"]["properties"]["styleWeight"]
+    weight["maximum"] = 2
+    del weight["multipleOf"]
+    schemas(changed)["TaskRecord"]["properties"]["taskId"]["maxLength"] = 64
+    diff = diff_specs(committed, changed)
+    assert [change.to_dict()["description"] for change in diff.changes] == [
+        "SunoModel: enum + V4_5ALL",
+        "SunoModel: enum + V5_5",
+        "SunoModel: enum - V3_5",
+        "TaskRecord.taskId: maxLength added (64)",
+        "UploadExtendRequest.styleWeight: maximum 1 -> 2",
+        "UploadExtendRequest.styleWeight: multipleOf removed (0.01)",
+    ]
+    text = diff.to_text()
+    assert "    SunoModel: enum + V4_5ALL, + V5_5, - V3_5\n" in text
+    assert "    UploadExtendRequest.styleWeight: maximum 1 -> 2; multipleOf removed (0.01)\n" in text
+
+
+def test_operations_and_response_codes(committed: dict[str, Any], changed: dict[str, Any]) -> None:
+    submit = changed["paths"]["/api/v1/generate/upload-extend"]["post"]
+    submit["responses"]["422"] = submit["responses"].pop("500")
+    del changed["paths"]["/api/v1/generate/record-info"]
+    found = described(committed, changed)
+    assert "GET /api/v1/generate/record-info: removed" in found
+    assert "GET /api/v1/generate/record-info query taskId: removed" in found
+    assert f"{SUBMIT} 422: added (application/json ErrorResponse)" in found
+    assert f"{SUBMIT} 500: removed" in found
+
+
+def test_rules_models_and_limits(committed: dict[str, Any], changed: dict[str, Any]) -> None:
+    request = schemas(changed)["UploadExtendRequest"]
+    limits = next(rule for rule in request["allOf"] if rule["x-rule-id"] == "title-max-length-80")
+    limits["x-rule-models"] = ["V4", "V4_5ALL"]
+    limits["then"] = {"properties": {"title": {"maxLength": 90}}}
+    request["x-audio-rules"][1]["x-max-duration-seconds"] = 480
+    assert described(committed, changed) == [
+        "title-max-length-80: x-rule-models + V4_5ALL",
+        "title-max-length-80: x-rule-models - V3_5",
+        "title-max-length-80: title maxLength 80 -> 90",
+        "upload-duration-limit: x-max-duration-seconds 120 -> 480",
+    ]
+
+
+def test_change_as_json() -> None:
+    change = Change("schema", "SunoModel", "value-added", "enum", new="V5_5")
+    assert json.loads(json.dumps(change.to_dict())) == {
+        "section": "schema",
+        "location": "SunoModel",
+        "kind": "value-added",
+        "aspect": "enum",
+        "old": None,
+        "new": "V5_5",
+        "description": "SunoModel: enum + V5_5",
+    }
+
+
+@pytest.fixture
+def checkout(tmp_path: Path) -> Path:
+    """A copy of the parts of the checkout the diff reads."""
+    for part in ("spec", "overlays"):
+        shutil.copytree(ROOT / part, tmp_path / part, ignore=shutil.ignore_patterns("__pycache__", "suno_api"))
+    return tmp_path
+
+
+def write_spec(checkout: Path, edit: str, replacement: str) -> Path:
+    text = (checkout / "spec" / "suno-api.yaml").read_text(encoding="utf-8")
+    assert text.count(edit) == 1
+    candidate = checkout / "candidate.yaml"
+    candidate.write_text(text.replace(edit, replacement), encoding="utf-8")
+    return candidate
+
+
+def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    code = main(argv)
+    return code, capsys.readouterr().out
+
+
+def test_cli_no_change_exits_0(checkout: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    spec = str(checkout / "spec" / "suno-api.yaml")
+    code, out = run([spec, spec, "--root", str(checkout)], capsys)
+    assert code == 0
+    assert "API surface: no change" in out
+    assert "Result: nothing to do (exit 0)." in out
+
+
+def test_cli_change_with_healthy_overlays_exits_1(checkout: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    candidate = write_spec(
+        checkout,
+        "          required: true\n          description: The task ID",
+        "          required: false\n          description: The task ID",
+    )
+    spec = str(checkout / "spec" / "suno-api.yaml")
+    code, out = run([spec, str(candidate), "--root", str(checkout), "--json"], capsys)
+    report = json.loads(out)
+    assert code == report["exit_code"] == 1
+    assert [change["description"] for change in report["changes"]] == [
+        "GET /api/v1/generate/record-info query taskId: now optional"
+    ]
+    assert report["coverage"] == []
+    assert report["new"]["overlay_problems"] == []
+
+
+def test_cli_broken_action_exits_2_naming_file_action_and_target(
+    checkout: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Upstream renaming a property breaks its flatten action: reported, and the rest still compared."""
+    candidate = write_spec(checkout, "                negativeTags:\n", "                excludeTags:\n")
+    spec = str(checkout / "spec" / "suno-api.yaml")
+    code, out = run([spec, str(candidate), "--root", str(checkout), "--json"], capsys)
+    report = json.loads(out)
+    assert code == 2
+    broken, leftover = report["new"]["overlay_problems"]
+    assert broken["overlay"] == "overlays/normalise.overlay.yaml"
+    assert broken["action"] == 11
+    assert broken["target"].endswith(".schema.properties.negativeTags")
+    assert "matches nothing" in broken["message"]
+    assert leftover["target"].endswith(".schema.properties.excludeTags")
+    assert leftover["suggestion"].startswith("  - target: \"$.paths['/api/v1/generate/upload-extend'].post.")
+    assert [change["description"] for change in report["changes"]] == [
+        "UploadExtendRequest.excludeTags: added (optional, string)",
+        "UploadExtendRequest.negativeTags: removed",
+    ]
+
+
+def test_cli_coverage_mode(checkout: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out = run(["--coverage", "--root", str(checkout)], capsys)
+    assert (code, "Rules coverage\n  ok:" in out) == (0, True)
+    overlay = checkout / "overlays" / "rules.overlay.yaml"
+    rules = yaml.safe_load(overlay.read_text(encoding="utf-8"))
+    del rules["actions"][0]["update"]["allOf"][6:12]  # the six limits rules
+    overlay.write_text(yaml.safe_dump(rules, sort_keys=False), encoding="utf-8")
+    code, out = run(["--coverage", "--root", str(checkout)], capsys)
+    assert code == 2
+    assert out.count("has no character limit for prompt, style, title") == 5
+
+
+def test_effective_spec_file_is_read_as_is(
+    committed: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    effective = tmp_path / "suno-api.effective.json"
+    effective.write_text(dump_json(committed), encoding="utf-8")
+    code, out = run([str(effective), str(SPEC), "--json"], capsys)
+    report = json.loads(out)
+    assert (code, report["old"]["overlays"], report["changes"]) == (0, None, [])
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        pytest.param([], id="nothing"),
+        pytest.param([str(SPEC)], id="one-spec"),
+        pytest.param(["--coverage", str(SPEC), str(SPEC)], id="coverage-and-diff"),
+        pytest.param([str(SPEC), "no/such/spec.yaml"], id="missing-file"),
+    ],
+)
+def test_cli_cannot_compare_exits_3(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    code: int | str | None
+    try:
+        code = main(argv)
+    except SystemExit as exit_:
+        code = exit_.code  # argparse leaves through SystemExit
+    assert code == 3
+    assert "error" in capsys.readouterr().err
