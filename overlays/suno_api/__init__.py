@@ -1,0 +1,104 @@
+"""A client for the kie.ai Suno "Upload and Extend Audio" API you can trust.
+
+Built on the generated package ``suno_api_client``; adds what it lacks: every rule checked before anything is
+sent, typed errors for every answer, retries that never submit twice, tolerant decoding of what the service
+really sends, ``wait()``, and callback verification. Everything public is importable from here::
+
+    from suno_api import SunoClient
+
+    with SunoClient() as client:  # KIE_API_KEY from the environment
+        record = client.extend(body, on_progress=lambda r: print(r.status_name))
+        for track in record.tracks:
+            print(track.audio_url)
+"""
+
+from suno_api._client import AsyncSunoClient, PollSchedule, SunoClient
+from suno_api._decoding import CallbackEvent, CallbackShape, TaskRecord, parse_callback, parse_record_info
+from suno_api._errors import (
+    APIConnectionError,
+    APIError,
+    APITimeoutError,
+    AuthenticationError,
+    ConfigurationError,
+    ConflictError,
+    InsufficientCreditsError,
+    MaintenanceError,
+    NotFoundError,
+    RateLimitError,
+    RequestRejectedError,
+    ResponseDecodeError,
+    ServerError,
+    SourceAudioFetchError,
+    SubmitOutcomeUnknownError,
+    SunoError,
+    TaskFailedError,
+    TransportError,
+    UnknownAPIError,
+    ValidationError,
+    Violation,
+    WaitTimeoutError,
+    WebhookVerificationError,
+    error_class_for_code,
+    error_from_response,
+)
+from suno_api._signature import compute_signature
+from suno_api._validation import find_violations, read_audio_duration, validate_upload_extend
+from suno_api._webhooks import verify_webhook, webhook_asgi_app
+from suno_api_client.models import (
+    CallbackTrack,
+    CallbackType,
+    RecordTrack,
+    SunoModel,
+    TaskStatus,
+    UploadExtendRequest,
+    VocalGender,
+)
+
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APITimeoutError",
+    "AsyncSunoClient",
+    "AuthenticationError",
+    "CallbackEvent",
+    "CallbackShape",
+    "CallbackTrack",
+    "CallbackType",
+    "ConfigurationError",
+    "ConflictError",
+    "InsufficientCreditsError",
+    "MaintenanceError",
+    "NotFoundError",
+    "PollSchedule",
+    "RateLimitError",
+    "RecordTrack",
+    "RequestRejectedError",
+    "ResponseDecodeError",
+    "ServerError",
+    "SourceAudioFetchError",
+    "SubmitOutcomeUnknownError",
+    "SunoClient",
+    "SunoError",
+    "SunoModel",
+    "TaskFailedError",
+    "TaskRecord",
+    "TaskStatus",
+    "TransportError",
+    "UnknownAPIError",
+    "UploadExtendRequest",
+    "ValidationError",
+    "Violation",
+    "VocalGender",
+    "WaitTimeoutError",
+    "WebhookVerificationError",
+    "compute_signature",
+    "error_class_for_code",
+    "error_from_response",
+    "find_violations",
+    "parse_callback",
+    "parse_record_info",
+    "read_audio_duration",
+    "validate_upload_extend",
+    "verify_webhook",
+    "webhook_asgi_app",
+]

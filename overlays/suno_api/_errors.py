@@ -1,16 +1,41 @@
-"""Exceptions raised by the overlay package.
+"""Exceptions raised by the overlay package, and the one function that maps a response to its error.
 
-Every exception derives from ``SunoError``; catch it to catch them all::
+Every exception derives from ``SunoError``; catch it to catch them all. Where a builtin says the same thing,
+the exception also subclasses it, so code that knows nothing of this package still catches it::
 
     SunoError
-    └── ValidationError (also ValueError)     the body breaks the spec or a rule; nothing was sent
+    ├── ValidationError (ValueError)           the body breaks the spec or a rule; nothing was sent
+    ├── ConfigurationError (ValueError)        no API key, an insecure base URL, a bad option; nothing was sent
+    ├── APIError                               the service answered with an error code (envelope or HTTP status)
+    │   ├── AuthenticationError                401  the API key is missing or wrong
+    │   ├── InsufficientCreditsError           402  the account has no credits left
+    │   ├── NotFoundError                      404  unknown task or endpoint
+    │   ├── ConflictError                      409  the record already exists
+    │   ├── RequestRejectedError               422  the service rejected the parameters
+    │   ├── RateLimitError                     429  too many requests (``retry_after``)
+    │   ├── SourceAudioFetchError              451  the service could not fetch ``uploadUrl``
+    │   ├── MaintenanceError                   455  the service is under maintenance
+    │   ├── ServerError                        500 and any other 5xx
+    │   └── UnknownAPIError                    any other code, kept in ``code``
+    ├── TransportError                         no usable answer: the exchange itself failed
+    │   ├── APITimeoutError (TimeoutError)     connect, write, read or pool timeout
+    │   └── APIConnectionError (ConnectionError)  connection refused, reset, protocol error...
+    ├── SubmitOutcomeUnknownError              a submit may have created a task; it was not resent
+    ├── TaskFailedError                        wait(): the task reached a failure status
+    ├── WaitTimeoutError (TimeoutError)        wait(): the deadline passed before the task finished
+    ├── ResponseDecodeError (ValueError)       a body from the service is not JSON or not the expected shape
+    └── WebhookVerificationError (ValueError)  a callback's signature headers are missing, stale or wrong
+
+No message built here contains the API key: messages are built from the envelope and the HTTP status only,
+and the client scrubs the key from anything the server echoes back before it reaches an exception.
 """
 
 from __future__ import annotations
 
+import math
 import reprlib
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar
 
 import attrs
 
@@ -33,7 +58,6 @@ class Violation:
             schema constraint (``schema.required``, ``schema.enum``...).
         message: What to change, in the user's terms.
         value: The offending value (``None`` when the field is missing).
-
     """
 
     field: str
@@ -51,16 +75,323 @@ class ValidationError(SunoError, ValueError):
 
     Attributes:
         violations: Every violation found, not just the first.
-
     """
 
-    def __init__(self, violations: Sequence[Violation]) -> None:
+    def __init__(self, violations: Sequence[Violation], *, subject: str = "the upload-extend body") -> None:
         self.violations: tuple[Violation, ...] = tuple(violations)
         count = len(self.violations)
         lines = "\n".join(f"  - {violation}" for violation in self.violations)
-        super().__init__(f"the upload-extend body has {count} problem{'s' if count != 1 else ''}:\n{lines}")
+        super().__init__(f"{subject} has {count} problem{'s' if count != 1 else ''}:\n{lines}")
 
     @property
     def rule_ids(self) -> tuple[str, ...]:
         """The rule ids of the violations, in order."""
         return tuple(violation.rule_id for violation in self.violations)
+
+
+class ConfigurationError(SunoError, ValueError):
+    """The client cannot be configured as asked (no API key, plain http to a remote host...); nothing was sent."""
+
+
+# --- API errors --------------------------------------------------------------------------------------------
+
+
+class APIError(SunoError):
+    """The service answered with an error code, in the envelope (HTTP 200) or as a real HTTP status.
+
+    Attributes:
+        code: The envelope's ``code`` when it carries an error code, else the HTTP status.
+        message: The envelope's ``msg`` (or a description of the HTTP answer when there is no envelope).
+        http_status: The HTTP status of the answer (200 when the error came inside a 200 envelope).
+        task_id: The task concerned, when known (``get_record`` / ``wait``), else ``None``.
+        retry_after: Seconds the service asked us to wait (``Retry-After``), else ``None``.
+    """
+
+    # What the user can do about it; appended to the message. Subclasses override.
+    hint: ClassVar[str] = ""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: int,
+        http_status: int,
+        task_id: str | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        self.code = code
+        self.message = message
+        self.http_status = http_status
+        self.task_id = task_id
+        self.retry_after = retry_after
+        where = "" if http_status == 200 else f" (HTTP {http_status})"
+        about = f" for task {task_id}" if task_id else ""
+        hint = f" {self.hint}" if self.hint else ""
+        super().__init__(f"[{code}]{where}{about}: {message.rstrip('. ')}.{hint}")
+
+
+class AuthenticationError(APIError):
+    """401: the API key is missing or invalid."""
+
+    hint = "Check the API key (argument api_key or KIE_API_KEY)."
+
+
+class InsufficientCreditsError(APIError):
+    """402: the account does not have enough credits for the operation."""
+
+    hint = "Top up the account's credits."
+
+
+class NotFoundError(APIError):
+    """404: the task or endpoint does not exist."""
+
+
+class ConflictError(APIError):
+    """409: the record already exists."""
+
+
+class RequestRejectedError(APIError):
+    """422: the service rejected the request parameters (a rule this client does not know about, or drift)."""
+
+
+class RateLimitError(APIError):
+    """429: too many requests; ``retry_after`` holds the seconds the service asked for, when it said."""
+
+
+class SourceAudioFetchError(APIError):
+    """451: the service could not fetch the source audio at ``uploadUrl``."""
+
+    hint = "Make sure uploadUrl is publicly reachable (no auth, no IP allow-list)."
+
+
+class MaintenanceError(APIError):
+    """455: the service is under maintenance; try again later."""
+
+
+class ServerError(APIError):
+    """500 or any other 5xx: the service failed while handling the request."""
+
+
+class UnknownAPIError(APIError):
+    """An error code this client has no class for; ``code`` keeps it."""
+
+
+_BY_CODE: Mapping[int, type[APIError]] = {
+    401: AuthenticationError,
+    402: InsufficientCreditsError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: RequestRejectedError,
+    429: RateLimitError,
+    451: SourceAudioFetchError,
+    455: MaintenanceError,
+    500: ServerError,
+}
+
+
+def error_class_for_code(code: int) -> type[APIError]:
+    """Return the ``APIError`` subclass for an error code (envelope code or HTTP status).
+
+    Documented codes have their own class; any other 5xx is a ``ServerError``; anything else is an
+    ``UnknownAPIError`` that keeps the code.
+    """
+    if code in _BY_CODE:
+        return _BY_CODE[code]
+    if 500 <= code <= 599:
+        return ServerError
+    return UnknownAPIError
+
+
+_MAX_CODE = 10**9
+
+
+def coerce_code(value: object) -> int | None:
+    """Return ``value`` as an integer code (``200``, ``"200"``, ``200.0``), or ``None`` when it is not one."""
+    # bool is an int subclass, and `true` is not a code.
+    if isinstance(value, bool):
+        return None
+    # Codes are small; bounding them keeps absurd values (1e300, 400-digit integers) out of messages.
+    if isinstance(value, int):
+        return value if abs(value) < _MAX_CODE else None
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer() and abs(value) < _MAX_CODE:
+        return int(value)
+    if isinstance(value, str):
+        text = value.strip()
+        if text.isascii() and text.isdigit() and len(text) <= 9:
+            return int(text)
+    return None
+
+
+def error_from_response(
+    http_status: int,
+    envelope: object,
+    *,
+    task_id: str | None = None,
+    retry_after: float | None = None,
+) -> APIError | None:
+    """Return the error a response stands for, or ``None`` when it is a success.
+
+    Both styles upstream uses map to the same classes: HTTP 200 with the error code in the envelope, and a real
+    HTTP status with or without an envelope. An error code in the envelope wins over the HTTP status (it is the
+    more specific of the two); an HTTP error status wins over an envelope that claims success.
+
+    Args:
+        http_status: The HTTP status of the answer.
+        envelope: The decoded JSON body (any JSON value), or ``None`` when the body is not JSON.
+        task_id: The task concerned, when the caller knows it.
+        retry_after: Seconds from a ``Retry-After`` header, when there was one.
+    """
+    body: Mapping[str, Any] = envelope if isinstance(envelope, Mapping) else {}
+    code = coerce_code(body.get("code"))
+    raw_msg = body.get("msg")
+    msg = raw_msg.strip() if isinstance(raw_msg, str) else ""
+    if code is not None and code != 200:
+        effective = code
+    elif not 200 <= http_status <= 299:
+        effective = http_status
+        if not msg:
+            msg = (
+                f"HTTP {http_status} without an envelope" if not body else f"HTTP {http_status} (envelope code {code})"
+            )
+    else:
+        return None
+    if not msg:
+        msg = "no message"
+    return error_class_for_code(effective)(
+        msg,
+        code=effective,
+        http_status=http_status,
+        task_id=task_id,
+        retry_after=retry_after,
+    )
+
+
+# --- transport errors ---------------------------------------------------------------------------------------
+
+
+class TransportError(SunoError):
+    """No usable answer: the HTTP exchange itself failed.
+
+    Attributes:
+        maybe_sent: ``False`` only when the request provably never left this process (connection refused,
+            connect or pool timeout); ``True`` when the server may have received it.
+    """
+
+    def __init__(self, message: str, *, maybe_sent: bool) -> None:
+        self.maybe_sent = maybe_sent
+        super().__init__(message)
+
+
+class APITimeoutError(TransportError, TimeoutError):
+    """A connect, write, read or pool timeout."""
+
+
+class APIConnectionError(TransportError, ConnectionError):
+    """The connection failed: refused, reset, closed early, or a protocol error."""
+
+
+# --- outcomes of a submit or a wait --------------------------------------------------------------------------
+
+
+class SubmitOutcomeUnknownError(SunoError):
+    """A submit may have reached the service and created a task, so it was not sent again.
+
+    Sending it again could create a second task and spend credits twice. Check the task list (or the
+    callback URL) before resubmitting, or opt in to resending with ``retry_submit=True``.
+
+    Attributes:
+        cause: The error that left the outcome unknown (a timeout, a dropped connection, a 5xx, an unreadable
+            answer); also ``__cause__``.
+        attempts: How many times the submit was sent.
+    """
+
+    def __init__(self, cause: SunoError, *, attempts: int) -> None:
+        self.cause = cause
+        self.attempts = attempts
+        times = "once" if attempts == 1 else f"{attempts} times"
+        super().__init__(
+            f"the submit was sent {times} and may have reached the service ({cause}); a task may exist and"
+            " spend credits: do not resubmit blindly. Check your callBackUrl or the kie.ai task list first;"
+            " pass retry_submit=True to let the client resend in such cases."
+        )
+
+
+class TaskFailedError(SunoError):
+    """``wait()``: the task reached a failure status, or reported an error code while still pending.
+
+    Attributes:
+        task_id: The task.
+        status: Its status (a ``TaskStatus``, or the unknown status string as received; ``None`` if absent).
+        error_code: The record's ``errorCode`` (``None`` when absent).
+        error_message: The record's ``errorMessage`` (``None`` when absent).
+        record: The record that showed the failure.
+    """
+
+    def __init__(
+        self,
+        task_id: str,
+        status: str | None,
+        error_code: int | None,
+        error_message: str | None,
+        *,
+        record: Any = None,
+    ) -> None:
+        self.task_id = task_id
+        self.status = status
+        self.error_code = error_code
+        self.error_message = error_message
+        self.record = record
+        details = ", ".join(
+            part
+            for part in (
+                f"status {status}" if status else "",
+                f"errorCode {error_code}" if error_code is not None else "",
+                f"errorMessage {error_message!r}" if error_message else "",
+            )
+            if part
+        )
+        super().__init__(f"task {task_id} failed: {details or 'no details given'}")
+
+
+class WaitTimeoutError(SunoError, TimeoutError):
+    """``wait()``: the deadline passed before the task succeeded or failed; the task may still finish.
+
+    Attributes:
+        task_id: The task.
+        timeout: The deadline, in seconds.
+        last_status: The last status seen (``None`` when no record was read).
+        record: The last record read, if any.
+    """
+
+    def __init__(self, task_id: str, timeout: float, last_status: str | None, *, record: Any = None) -> None:
+        self.task_id = task_id
+        self.timeout = timeout
+        self.last_status = last_status
+        self.record = record
+        super().__init__(
+            f"task {task_id} did not finish within {timeout:g} s (last status: {last_status or 'unknown'});"
+            " it may still finish: wait again or check later with get_record()"
+        )
+
+
+class ResponseDecodeError(SunoError, ValueError):
+    """A body from the service (an answer or a callback) is not JSON or not the expected shape.
+
+    Attributes:
+        http_status: The HTTP status of the answer (``None`` for a callback body).
+        body_excerpt: The beginning of the body, for diagnosis.
+    """
+
+    def __init__(self, message: str, *, http_status: int | None = None, body: bytes | str = b"") -> None:
+        self.http_status = http_status
+        text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+        self.body_excerpt = text[:200]
+        super().__init__(message)
+
+
+class WebhookVerificationError(SunoError, ValueError):
+    """A callback failed verification; the message says which check failed.
+
+    A signature header is missing, the timestamp is not a number or is outside the window, the body has no
+    task id to check the signature against, or the signature does not match the task id and timestamp.
+    """

@@ -1,0 +1,167 @@
+"""Typed errors: one class per documented code, the same class whichever style the service answers in."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from client_support import Recorder, envelope, respond
+
+from suno_api import (
+    APIConnectionError,
+    APIError,
+    APITimeoutError,
+    AuthenticationError,
+    ConfigurationError,
+    ConflictError,
+    InsufficientCreditsError,
+    MaintenanceError,
+    NotFoundError,
+    RateLimitError,
+    RequestRejectedError,
+    ResponseDecodeError,
+    ServerError,
+    SourceAudioFetchError,
+    SubmitOutcomeUnknownError,
+    SunoClient,
+    SunoError,
+    TaskFailedError,
+    TransportError,
+    UnknownAPIError,
+    ValidationError,
+    WaitTimeoutError,
+    WebhookVerificationError,
+    error_class_for_code,
+    error_from_response,
+)
+
+DOCUMENTED = {
+    401: AuthenticationError,
+    402: InsufficientCreditsError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: RequestRejectedError,
+    429: RateLimitError,
+    451: SourceAudioFetchError,
+    455: MaintenanceError,
+    500: ServerError,
+}
+# Codes seen in the wild (FIELD-NOTES section 2) and other statuses: 5xx are server errors, the rest unknown.
+UNDOCUMENTED = {
+    400: UnknownAPIError,
+    405: UnknownAPIError,
+    413: UnknownAPIError,
+    430: UnknownAPIError,
+    418: UnknownAPIError,
+    501: ServerError,
+    502: ServerError,
+    503: ServerError,
+    531: ServerError,
+}
+ALL_CODES = {**DOCUMENTED, **UNDOCUMENTED}
+
+
+def styles(code: int) -> dict[str, tuple[int, Any]]:
+    """The ways upstream (or a proxy in front of it) can say ``code``: (HTTP status, body)."""
+    return {
+        "envelope in HTTP 200": (200, envelope(code, "went wrong")),
+        "code as a string in HTTP 200": (200, envelope(str(code), "went wrong")),
+        "HTTP status and envelope": (code, envelope(code, "went wrong")),
+        "HTTP status, envelope without msg or data": (code, {"code": code}),
+        "HTTP status, no envelope": (code, b"<html>Bad Gateway</html>"),
+        "HTTP status, empty body": (code, b""),
+    }
+
+
+CASES = [(code, style) for code in ALL_CODES for style in styles(code)]
+
+
+@pytest.mark.parametrize(("code", "style"), CASES)
+def test_both_error_styles_map_to_the_same_class(code: int, style: str, make_client: Callable[..., SunoClient]) -> None:
+    """Through the client: the class, code and HTTP status do not depend on how the error was sent."""
+    http_status, body = styles(code)[style]
+    client = make_client(Recorder(respond(body, status=http_status)), max_retries=0)
+    with pytest.raises(APIError) as raised:
+        client.get_record("task-1")
+    error = raised.value
+    assert type(error) is ALL_CODES[code]
+    assert (error.code, error.http_status, error.task_id) == (code, http_status, "task-1")
+    assert error.message
+    assert str(code) in str(error)
+
+
+@pytest.mark.parametrize("code", sorted(ALL_CODES))
+def test_error_from_response_is_the_one_mapping(code: int) -> None:
+    for http_status, body in styles(code).values():
+        decoded = None if isinstance(body, bytes) else body
+        error = error_from_response(http_status, decoded, task_id="t", retry_after=3)
+        assert type(error) is ALL_CODES[code] is error_class_for_code(code)
+        assert error is not None
+        assert error.retry_after == 3
+
+
+@pytest.mark.parametrize(
+    ("http_status", "body"),
+    [(200, envelope()), (200, envelope("200")), (200, {"code": 200.0, "msg": "ok"}), (201, envelope()), (200, {})],
+)
+def test_success_is_no_error(http_status: int, body: Any) -> None:
+    assert error_from_response(http_status, body) is None
+
+
+def test_an_error_code_in_the_envelope_wins_over_the_http_status() -> None:
+    """A 503 from a gateway carrying the service's 455 envelope is maintenance, the more specific answer."""
+    assert type(error_from_response(503, envelope(455, "maintenance"))) is MaintenanceError
+
+
+def test_an_http_error_wins_over_an_envelope_claiming_success() -> None:
+    assert type(error_from_response(500, envelope(200, "success"))) is ServerError
+
+
+def test_unknown_codes_keep_the_code_and_the_message() -> None:
+    error = error_from_response(200, envelope(430, "too many uploads today"))
+    assert isinstance(error, UnknownAPIError)
+    assert (error.code, error.message) == (430, "too many uploads today")
+
+
+def test_messages_carry_a_hint_where_the_user_can_act() -> None:
+    auth = error_from_response(200, envelope(401, "Unauthorized"))
+    assert "KIE_API_KEY" in str(auth)
+    fetch = error_from_response(200, envelope(451, "Failed to fetch the image"))
+    assert "uploadUrl" in str(fetch)
+
+
+def test_the_tree_subclasses_the_builtins_callers_catch() -> None:
+    assert issubclass(ValidationError, ValueError)
+    assert issubclass(ConfigurationError, ValueError)
+    assert issubclass(ResponseDecodeError, ValueError)
+    assert issubclass(WebhookVerificationError, ValueError)
+    assert issubclass(APITimeoutError, TimeoutError)
+    assert issubclass(WaitTimeoutError, TimeoutError)
+    assert issubclass(APIConnectionError, ConnectionError)
+    for error_class in (*ALL_CODES.values(), UnknownAPIError):
+        assert issubclass(error_class, APIError)
+    for error_class in (APITimeoutError, APIConnectionError):
+        assert issubclass(error_class, TransportError)
+    for error_class in (
+        APIError,
+        TransportError,
+        SubmitOutcomeUnknownError,
+        TaskFailedError,
+        WaitTimeoutError,
+        ResponseDecodeError,
+        WebhookVerificationError,
+        ValidationError,
+        ConfigurationError,
+    ):
+        assert issubclass(error_class, SunoError)
+
+
+def test_the_error_tree_in_the_docstring_names_every_class() -> None:
+    """The tree drawn in _errors.py stays in sync with the classes."""
+    import suno_api._errors as errors_module  # noqa: PLC0415 - the module itself is the subject here
+
+    drawn = errors_module.__doc__ or ""
+    for name, value in vars(errors_module).items():
+        if isinstance(value, type) and issubclass(value, SunoError):
+            assert name in drawn, f"{name} is missing from the tree in _errors.py"

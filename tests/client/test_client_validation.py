@@ -1,0 +1,256 @@
+"""Validation before the network: every rule from the effective spec, every violation at once, nothing sent."""
+
+from __future__ import annotations
+
+import wave
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from client_strategies import PROPERTIES, breaking_bodies, check_rule_shapes, valid_bodies
+from client_support import Recorder, custom_body, envelope, respond
+from hypothesis import HealthCheck, Phase, find, given, settings
+from hypothesis import strategies as st
+
+from suno_api import (
+    SunoClient,
+    UploadExtendRequest,
+    ValidationError,
+    find_violations,
+    read_audio_duration,
+    validate_upload_extend,
+)
+from suno_api._spec import enum_values, rules
+
+RULES = rules()
+LENGTH_FIELDS = ("prompt", "style", "title")
+
+
+def rule_ids(body: Any, **audio: Any) -> tuple[str, ...]:
+    return tuple(violation.rule_id for violation in find_violations(body, **audio))
+
+
+# --- properties ----------------------------------------------------------------------------------------------
+
+
+def test_every_rule_has_a_shape_the_strategies_understand() -> None:
+    """A rule of a new shape fails here, by name, instead of going untested."""
+    assert check_rule_shapes() == []
+
+
+@pytest.mark.parametrize("field", sorted(PROPERTIES))
+def test_valid_body_strategy_reaches_every_field(field: str) -> None:
+    """The generator covers the whole schema, optional fields included."""
+    # Only the keys: Hypothesis builds a repr of what find() returns, and bodies can hold 5000-character
+    # strings. Generation only: shrinking the example found would only cost time.
+    keys = valid_bodies().map(lambda body: tuple(sorted(body)))
+    assert field in find(keys, lambda found: field in found, settings=settings(phases=[Phase.generate]))
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(valid_bodies())
+def test_every_body_generated_from_the_schema_passes(body: dict[str, Any]) -> None:
+    """Bodies built from the effective schema and its rules are valid, and so is the same body as a model."""
+    assert find_violations(body) == []
+    validate_upload_extend(UploadExtendRequest.from_dict(body))
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[rule.id for rule in RULES])
+@settings(max_examples=40, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_every_single_rule_violation_is_caught_with_its_rule_id(rule: Any, data: st.DataObject) -> None:
+    """Break one rule of a valid body (where the rule applies): exactly that rule's id is reported."""
+    body = data.draw(breaking_bodies(rule))
+    assert rule_ids(body) == (rule.id,)
+    with pytest.raises(ValidationError) as raised:
+        validate_upload_extend(body)
+    assert raised.value.violations[0].message == rule.message
+
+
+# --- limits --------------------------------------------------------------------------------------------------
+
+
+def _length_rule(model: str, field: str) -> Any:
+    matching = [
+        rule for rule in RULES if rule.field == field and model in rule.models and "maxLength" in str(rule.schema)
+    ]
+    assert len(matching) == 1, f"model {model} needs exactly one length rule for {field}, has {len(matching)}"
+    return matching[0]
+
+
+LIMIT_CASES = [(model, field) for model in enum_values("SunoModel") for field in LENGTH_FIELDS]
+
+
+@pytest.mark.parametrize(("model", "field"), LIMIT_CASES)
+def test_exactly_at_limit_passes_and_limit_plus_one_fails(model: str, field: str) -> None:
+    """For every model and every length-limited field: limit characters pass, limit + 1 fail with the rule id."""
+    rule = _length_rule(model, field)
+    limit = rule.schema["then"]["properties"][field]["maxLength"]
+    # Non-ASCII on purpose: limits count characters, not bytes.
+    assert rule_ids(custom_body(model=model, **{field: "é" * limit})) == ()
+    assert rule_ids(custom_body(model=model, **{field: "é" * (limit + 1)})) == (rule.id,)
+
+
+@pytest.mark.parametrize("weight", [0.07, 0.29, 0.57, 0, 1, 0.0, 1.0, 0.01, 0.99, 0.14, 0.28, 0.56, 0.58, 0.59, 0.94])
+@pytest.mark.parametrize("field", ["styleWeight", "weirdnessConstraint", "audioWeight"])
+def test_weights_accept_two_decimal_values(field: str, weight: float) -> None:
+    """0.07, 0.29, 0.57 (which float division gets wrong) and the other two-decimal values pass."""
+    assert rule_ids(custom_body(**{field: weight})) == ()
+
+
+def test_weights_accept_every_value_from_0_to_1_in_hundredths() -> None:
+    for hundredths in range(101):
+        value = round(hundredths / 100, 2)
+        assert rule_ids(custom_body(styleWeight=value, weirdnessConstraint=value, audioWeight=value)) == ()
+
+
+@pytest.mark.parametrize(
+    ("weight", "rule_id"), [(0.015, "schema.multipleOf"), (1.01, "schema.maximum"), (-0.01, "schema.minimum")]
+)
+@pytest.mark.parametrize("field", ["styleWeight", "weirdnessConstraint", "audioWeight"])
+def test_weights_reject_too_precise_or_out_of_range(field: str, weight: float, rule_id: str) -> None:
+    violations = find_violations(custom_body(**{field: weight}))
+    assert [(v.field, v.rule_id) for v in violations] == [(field, rule_id)]
+    if rule_id == "schema.multipleOf":
+        assert "more than two decimal places" in violations[0].message
+
+
+# --- what clients in the wild send (FIELD-NOTES section 2) ----------------------------------------------------
+
+
+def test_missing_default_param_flag_says_what_to_set() -> None:
+    (violation,) = find_violations(custom_body(defaultParamFlag=...))
+    assert (violation.field, violation.rule_id) == ("defaultParamFlag", "schema.required")
+    assert "true for custom mode" in violation.message
+    assert "false to let the service" in violation.message
+
+
+def test_continue_at_zero_says_it_must_be_positive() -> None:
+    (violation,) = find_violations(custom_body(continueAt=0))
+    assert violation.rule_id == "continue-at-after-start"
+    assert "greater than 0" in violation.message
+    assert violation.value == 0
+
+
+def test_empty_style_and_title_in_custom_mode_say_how_to_fix_both() -> None:
+    violations = find_violations(custom_body(style="", title=""))
+    assert [v.rule_id for v in violations] == ["custom-mode-requires-style", "custom-mode-requires-title"]
+    for violation in violations:
+        assert "non-empty" in violation.message
+        assert "defaultParamFlag to false" in violation.message
+
+
+def test_continue_at_equal_to_the_track_length_is_caught_when_the_duration_is_known() -> None:
+    body = custom_body(continueAt=95.5)
+    assert rule_ids(body) == ()  # without the duration the body cannot tell
+    (violation,) = find_violations(body, audio_duration=95.5)
+    assert violation.rule_id == "continue-at-within-audio"
+    assert "less than the source audio's duration (95.5 s)" in violation.message
+    assert rule_ids(custom_body(continueAt=95.4), audio_duration=95.5) == ()
+
+
+@pytest.mark.parametrize("model", ["V5_5", "V4_5ALL", "v5", "chirp-auk-turbo"])
+def test_model_newer_than_the_spec_says_to_regenerate_or_pick_a_known_one(model: str) -> None:
+    (violation,) = find_violations(custom_body(model=model))
+    assert (violation.field, violation.rule_id, violation.value) == ("model", "schema.enum", model)
+    assert "regenerate" in violation.message
+    assert "V4_5PLUS" in violation.message
+
+
+def test_generate_endpoints_custom_mode_field_is_named() -> None:
+    (violation,) = find_violations(custom_body(customMode=True))
+    assert violation.rule_id == "no-custom-mode-field"
+    assert "use defaultParamFlag" in violation.message
+
+
+def test_upload_longer_than_the_limit_is_caught_when_the_duration_is_known() -> None:
+    (violation,) = find_violations(custom_body(continueAt=60), audio_duration=121)
+    assert violation.rule_id == "upload-duration-limit"
+    assert "Trim it" in violation.message
+
+
+def test_every_violation_is_listed_at_once() -> None:
+    body = custom_body(defaultParamFlag=..., continueAt=0, model="V9", styleWeight=0.015, customMode=False)
+    with pytest.raises(ValidationError) as raised:
+        validate_upload_extend(body)
+    assert sorted(raised.value.rule_ids) == sorted(
+        ["schema.required", "continue-at-after-start", "schema.enum", "schema.multipleOf", "no-custom-mode-field"]
+    )
+    assert "5 problems" in str(raised.value)
+    assert isinstance(raised.value, ValueError)
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), True, "60"])
+def test_continue_at_must_be_a_finite_number(value: Any) -> None:
+    """NaN, infinity, booleans and strings are refused before httpx would choke on them."""
+    assert "schema.type" in rule_ids(custom_body(continueAt=value))
+
+
+def test_a_body_that_is_not_an_object_is_one_violation() -> None:
+    assert rule_ids(["not", "a", "body"]) == ("schema.type",)
+
+
+# --- audio files ---------------------------------------------------------------------------------------------
+
+
+def _wav(path: Path, seconds: float, rate: int = 8000) -> Path:
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(1)
+        out.setframerate(rate)
+        out.writeframes(b"\x80" * int(seconds * rate))
+    return path
+
+
+def test_duration_is_read_from_a_local_file(tmp_path: Path) -> None:
+    audio = _wav(tmp_path / "source.wav", 2.5)
+    assert read_audio_duration(audio) == pytest.approx(2.5)
+    (violation,) = find_violations(custom_body(continueAt=3), audio_file=audio)
+    assert violation.rule_id == "continue-at-within-audio"
+
+
+def test_a_file_that_is_not_audio_is_a_validation_error(tmp_path: Path) -> None:
+    text = tmp_path / "notes.txt"
+    text.write_text("not audio", encoding="utf-8")
+    with pytest.raises(ValidationError) as raised:
+        read_audio_duration(text)
+    assert raised.value.rule_ids == ("audio.readable",)
+
+
+# --- nothing is sent -------------------------------------------------------------------------------------------
+
+
+def test_an_invalid_body_is_never_sent(make_client: Callable[..., SunoClient]) -> None:
+    recorder = Recorder(respond(envelope(data={"taskId": "t"})))
+    client = make_client(recorder)
+    with pytest.raises(ValidationError) as raised:
+        client.submit(custom_body(style="", continueAt=0))
+    assert recorder.count == 0
+    assert raised.value.rule_ids == ("custom-mode-requires-style", "continue-at-after-start")
+
+
+def test_an_audio_aware_violation_is_never_sent(make_client: Callable[..., SunoClient]) -> None:
+    recorder = Recorder(respond(envelope(data={"taskId": "t"})))
+    with pytest.raises(ValidationError):
+        make_client(recorder).submit(custom_body(continueAt=30), audio_duration=30)
+    assert recorder.count == 0
+
+
+def test_a_valid_model_body_is_sent_as_the_generated_code_builds_it(make_client: Callable[..., SunoClient]) -> None:
+    recorder = Recorder(respond(envelope(data={"taskId": "task-9"})))
+    body = custom_body(vocalGender="f", styleWeight=0.29, personaId="p-1")
+    assert make_client(recorder).submit(UploadExtendRequest.from_dict(body)) == "task-9"
+    (sent,) = recorder.requests
+    assert sent.method == "POST"
+    assert sent.url.path == "/api/v1/generate/upload-extend"
+    assert httpx.Response(200, content=sent.content).json() == body
+
+
+def test_an_empty_task_id_is_refused_before_any_request(make_client: Callable[..., SunoClient]) -> None:
+    recorder = Recorder(respond(envelope()))
+    with pytest.raises(ValidationError) as raised:
+        make_client(recorder).get_record("")
+    assert raised.value.rule_ids == ("schema.minLength",)
+    assert recorder.count == 0
