@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: help venv generate check-generated spec-diff lint typecheck test
+.PHONY: help venv conformance mock generate check-generated spec-diff lint typecheck test
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -20,6 +20,12 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 venv: $(STAMP) ## Create or refresh .venv (every other target does this itself)
+
+conformance: $(STAMP) ## The main job: the conformance suite against the embedded mock (or SUNO_BASE_URL); JUnit in reports/
+	$(BIN)/python -m conformance.suite $(ARGS)
+
+mock: $(STAMP) ## Serve the mock on loopback until Ctrl+C (PORT=8765; other settings from SUNO_MOCK_*)
+	$(BIN)/python -m conformance.mock --port $(or $(PORT),8765)
 
 generate: $(STAMP) ## Regenerate generated/ (effective spec + client) from spec/ and overlays/; SPEC=path for a candidate
 	$(BIN)/python -m suno_api._build generate $(if $(SPEC),--spec $(SPEC))
@@ -36,7 +42,7 @@ lint: $(STAMP) ## ruff over the hand-written code
 	$(BIN)/ruff format --check overlays conformance tests
 
 typecheck: $(STAMP) ## mypy --strict over generated/ and the overlay package
-	$(BIN)/mypy generated/suno_api_client overlays/suno_api tests/typing
+	$(BIN)/mypy generated/suno_api_client overlays/suno_api conformance tests/typing
 
 test: $(STAMP) ## Everything CI runs: drift gate, lint, typecheck, the test suite
 	$(BIN)/python -m suno_api._build check
