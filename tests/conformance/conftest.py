@@ -1,0 +1,50 @@
+"""Fixtures of the conformance-suite tests: small, seeded runs of the suite against the mock and its variants."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from conformance.mock import MockServer, MockSettings
+from conformance.suite import SuiteOptions
+
+MOCK_KEY = "tests-conformance-key"
+WEBHOOK_KEY = "tests-conformance-webhook-key"
+KILL_RATE: pytest.StashKey[list[str]] = pytest.StashKey()
+
+
+@pytest.fixture(scope="session")
+def kill_rate_lines(pytestconfig: pytest.Config) -> list[str]:
+    """Lines the defect catalogue fills in; printed at the end of the session, whatever the verbosity."""
+    return pytestconfig.stash.setdefault(KILL_RATE, [])
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
+    """Print the defect catalogue's kill rate after pytest's own summary."""
+    lines = config.stash.get(KILL_RATE, [])
+    if lines:
+        terminalreporter.write_sep("-", "conformance defect catalogue")
+        for line in lines:
+            terminalreporter.write_line(line)
+
+
+@pytest.fixture
+def small_options(tmp_path: Path) -> SuiteOptions:
+    """Options of a quick, reproducible run that writes its reports under ``tmp_path``."""
+    return SuiteOptions(
+        max_examples=10,
+        stateful_examples=5,
+        seed=1,
+        junit_path=tmp_path / "conformance.xml",
+        callback_wait=5.0,
+    )
+
+
+@pytest.fixture
+def mock_server() -> Iterator[MockServer]:
+    """A faithful mock on a free loopback port, with a known key, instant stages and signed callbacks."""
+    settings = MockSettings(api_keys=(MOCK_KEY,), stage_seconds=0, webhook_key=WEBHOOK_KEY, seed=7)
+    with MockServer(settings) as server:
+        yield server

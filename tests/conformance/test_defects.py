@@ -1,0 +1,141 @@
+"""The suite has teeth: every defective mock of ``conformance/defects`` is caught; the faithful mock passes.
+
+Each defect is served over real sockets and the whole suite runs against it in this process, with small example
+counts (the defects are caught by the deterministic phases: coverage, boundary cases, credentials, callbacks).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from conformance.defects import DefectInfo, catalogue
+from conformance.mock import MockServer
+from conformance.suite import Outcome, SuiteOptions, run_suite
+
+CATALOGUE = catalogue()
+_OUTCOMES: dict[str, Outcome] = {}
+
+
+def _caught(defect: DefectInfo, outcome: Outcome) -> bool:
+    failures = outcome.ledger.all_failures()
+    if defect.caught_as == "drift":
+        # Drift is not a failure: the run still conforms, and says upstream changed.
+        return bool(outcome.ledger.drift) and not failures and outcome.exit_code == 0
+    return bool(failures) and outcome.exit_code != 0
+
+
+@pytest.fixture(scope="module")
+def catalogue_options(tmp_path_factory: pytest.TempPathFactory) -> SuiteOptions:
+    return SuiteOptions(
+        max_examples=10,
+        stateful_examples=5,
+        seed=1,
+        junit_path=tmp_path_factory.mktemp("defects") / "conformance.xml",
+    )
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _kill_rate(kill_rate_lines: list[str]) -> Iterator[None]:
+    """Report the kill rate once every defect of the module has run (printed in the terminal summary)."""
+    yield
+    if _OUTCOMES:
+        killed = [name for name, outcome in _OUTCOMES.items() if _caught(_by_name(name), outcome)]
+        rate = 100 * len(killed) // len(_OUTCOMES)
+        kill_rate_lines.append(f"kill rate: {len(killed)}/{len(_OUTCOMES)} defects caught ({rate}%)")
+        for name, outcome in sorted(_OUTCOMES.items()):
+            checks = sorted({failure.check for failure in outcome.ledger.all_failures()})
+            how = ", ".join(checks) if checks else f"drift x{len(outcome.ledger.drift)}"
+            kill_rate_lines.append(f"  {'killed  ' if name in killed else 'SURVIVED'} {name:<32} {how}")
+
+
+def _by_name(name: str) -> DefectInfo:
+    return next(defect for defect in CATALOGUE if defect.name == name)
+
+
+def test_the_catalogue_has_at_least_twenty_defects() -> None:
+    """The issue asks for at least 20 defective variants, each one file."""
+    assert len(CATALOGUE) >= 20
+    assert len({defect.mock_class for defect in CATALOGUE}) == len(CATALOGUE)
+
+
+@pytest.mark.parametrize("defect", CATALOGUE, ids=lambda defect: defect.name)
+def test_defect_is_caught(defect: DefectInfo, catalogue_options: SuiteOptions) -> None:
+    """The suite reports the defect: as a failure (exit status non-zero) or, for a value outside a list, as drift."""
+    outcome = run_suite(catalogue_options, mock_class=defect.mock_class, pytest_args=["-q"])
+    _OUTCOMES[defect.name] = outcome
+    failures = "\n".join(failure.render() for failure in outcome.ledger.all_failures())
+    assert _caught(defect, outcome), f"{defect.name} ({defect.caught_as}) survived: {outcome.verdict}\n{failures}"
+
+
+@pytest.mark.parametrize("error_style", ["upstream", "status"])
+def test_faithful_mock_conforms(error_style: str, small_options: SuiteOptions, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The faithful mock passes with zero failures and no drift, in both error styles."""
+    monkeypatch.setenv("SUNO_MOCK_ERROR_STYLE", error_style)
+    outcome = run_suite(small_options, pytest_args=["-q"])
+    failures = "\n".join(failure.render() for failure in outcome.ledger.all_failures())
+    assert outcome.exit_code == 0, failures
+    assert outcome.ledger.failed_checks() == 0
+    assert not outcome.ledger.drift
+    assert outcome.verdict == "CONFORMS"
+    # Every phase ran and every check judged something.
+    assert all(outcome.ledger.sent[phase] for phase in ("examples", "coverage", "fuzzing", "stateful", "boundary"))
+    assert all(outcome.ledger.sent[phase] for phase in ("credentials", "callbacks"))
+
+
+def test_a_server_at_suno_base_url_is_tested_like_the_mock(
+    mock_server: MockServer, small_options: SuiteOptions
+) -> None:
+    """SUNO_BASE_URL on this machine (not live): every phase runs, callbacks are awaited and judged."""
+    options = small_options.evolve(
+        base_url=mock_server.url,
+        api_key=mock_server.settings.api_keys[0],
+        webhook_key=mock_server.settings.webhook_key,
+    )
+    outcome = run_suite(options, pytest_args=["-q"])
+    failures = "\n".join(failure.render() for failure in outcome.ledger.all_failures())
+    assert outcome.exit_code == 0, failures
+    assert outcome.run.target.kind == "server"
+    assert outcome.ledger.callbacks_received > 0
+    assert outcome.ledger.counts[("CALLBACK POST {callBackUrl}", "callback_signature")].passed > 0
+
+
+def test_a_wrong_token_fails_the_run(mock_server: MockServer, small_options: SuiteOptions) -> None:
+    """With a token the server refuses, every answer is 401: the run must fail, not pass vacuously."""
+    options = small_options.evolve(base_url=mock_server.url, api_key="not-the-right-key")
+    outcome = run_suite(options, pytest_args=["-q"])
+    assert outcome.exit_code != 0
+    checks = {failure.check for failure in outcome.ledger.all_failures()}
+    assert "reached_success" in checks
+    assert "invalid_rejected" in checks  # "the run's own token was refused with 401"
+    assert sum(outcome.ledger.reached.values()) == 0
+
+
+def test_the_token_is_in_no_report(small_options: SuiteOptions) -> None:
+    """Neither the JUnit report nor the JSON report nor the summary contains the run's token or webhook key."""
+    outcome = run_suite(small_options, pytest_args=["-q"])
+    assert small_options.junit_path is not None
+    junit = Path(small_options.junit_path).read_text(encoding="utf-8")
+    report = Path(small_options.junit_path).with_suffix(".json").read_text(encoding="utf-8")
+    assert "<testsuite" in junit
+    assert '<property name="conformance.verdict" value="CONFORMS"' in junit
+    assert "hypothesis-statistics" not in junit
+    for secret in (outcome.run.target.token, outcome.run.target.webhook_key):
+        assert secret
+        assert secret not in junit
+        assert secret not in report
+
+
+def test_a_failing_run_keeps_the_token_out_of_the_junit_report(
+    mock_server: MockServer, small_options: SuiteOptions
+) -> None:
+    """Failures carry curl reproductions with the Authorization header: the token is redacted in them."""
+    options = small_options.evolve(base_url=mock_server.url, api_key="a-secret-token-that-fails")
+    run_suite(options, pytest_args=["-q"])
+    assert options.junit_path is not None
+    junit = Path(options.junit_path).read_text(encoding="utf-8")
+    assert "<failure" in junit
+    assert "Authorization: Bearer [REDACTED]" in junit
+    assert "a-secret-token-that-fails" not in junit
