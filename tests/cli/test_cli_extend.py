@@ -1,0 +1,287 @@
+"""``suno-api extend``: validate, submit, follow, download; one exit code per outcome."""
+
+from __future__ import annotations
+
+import json
+import signal
+from pathlib import Path
+
+import pytest
+from cli_support import (
+    BODY_OPTIONS,
+    KEY,
+    MP3_MAGIC,
+    SLOW_STAGE_SECONDS,
+    VALID_BODY,
+    assert_no_secret,
+    extend_args,
+    free_port,
+    invoke,
+    json_lines,
+    keyed,
+    lines_of,
+    process_env,
+    result_of,
+    start_process,
+)
+
+from conformance.mock import MockServer
+from suno_api._cli import EXIT_API, EXIT_INTERRUPTED, EXIT_INVALID, EXIT_TASK_FAILED, EXIT_UNKNOWN, EXIT_USAGE
+
+
+def _submits(server: MockServer) -> int:
+    return sum(1 for request in server.mock.requests if request.route == "submit")
+
+
+def test_extend_waits_and_downloads_every_track(mock_server: MockServer, tmp_path: Path) -> None:
+    """The task id comes first; then the final status, the tracks, and one complete file per track."""
+    out = tmp_path / "out"
+    result = invoke(*extend_args(mock_server.url, "--wait", "--download", str(out)), env=keyed())
+    assert result.exit_code == 0, result.output
+    lines = lines_of(result.stdout)
+    assert lines[0].startswith("submitted task ")
+    task_id = lines[0].removeprefix("submitted task ")
+    assert f"task {task_id}: SUCCESS" in lines
+    files = sorted(out.iterdir())
+    assert len(files) == 2
+    assert all(path.suffix == ".mp3" and path.read_bytes().startswith(MP3_MAGIC) for path in files)
+    assert sum(line.startswith("saved ") for line in lines) == 2
+    assert "status SUCCESS" in result.stderr
+
+
+def test_extend_json_streams_events_then_the_result(mock_server: MockServer, tmp_path: Path) -> None:
+    """--json: submitted, the statuses, one saved per file, then the result with the task and the downloads."""
+    out = tmp_path / "out"
+    result = invoke(*extend_args(mock_server.url, "--download", str(out), "--json"), env=keyed())
+    assert result.exit_code == 0, result.output
+    lines = json_lines(result.stdout)
+    events = [line["event"] for line in lines]
+    assert events[0] == "submitted"
+    assert "status" in events
+    assert events.count("saved") == 2
+    final = lines[-1]
+    assert final["ok"] is True
+    assert final["exit_code"] == 0
+    assert final["task"]["task_id"] == lines[0]["task_id"]
+    assert final["task"]["status"] == "SUCCESS"
+    assert len(final["task"]["tracks"]) == 2
+    assert {Path(item["path"]).name for item in final["downloads"]} == {path.name for path in out.iterdir()}
+
+
+def test_extend_without_wait_prints_the_task_id_and_how_to_follow_it(mock_server: MockServer) -> None:
+    result = invoke(*extend_args(mock_server.url), env=keyed())
+    assert result.exit_code == 0
+    task_id = result.stdout.strip().removeprefix("submitted task ")
+    assert f"suno-api status {task_id} --wait --base-url {mock_server.url}" in result.stderr
+
+
+def test_invalid_body_lists_every_violation_and_sends_nothing(mock_server: MockServer) -> None:
+    """Every violation with its field, option and rule id; exit 1; the mock received no submit."""
+    before = _submits(mock_server)
+    result = invoke(
+        "extend",
+        "--base-url",
+        mock_server.url,
+        "--custom",
+        "--model",
+        "V9",
+        "--style-weight",
+        "0.333",
+        "--upload-url",
+        "not a url",
+        env=keyed(),
+    )
+    assert result.exit_code == EXIT_INVALID
+    assert "nothing was sent" in result.stderr
+    for expected in (
+        "callBackUrl (--callback-url) [schema.required]",
+        "model (--model) [schema.enum]",
+        "styleWeight (--style-weight) [schema.multipleOf]",
+        "uploadUrl (--upload-url) [schema.format]",
+        "style (--style) [custom-mode-requires-style]",
+        "title (--title) [custom-mode-requires-title]",
+    ):
+        assert expected in result.stderr
+    assert _submits(mock_server) == before
+
+
+def test_invalid_body_json_lists_the_violations(mock_server: MockServer) -> None:
+    result = invoke("extend", "--base-url", mock_server.url, "--model", "V4_5", "--json", env=keyed())
+    assert result.exit_code == EXIT_INVALID
+    final = result_of(result.stdout)
+    assert final["ok"] is False
+    assert final["error"]["type"] == "ValidationError"
+    rule_ids = {(item["field"], item["rule_id"]) for item in final["error"]["violations"]}
+    assert ("uploadUrl", "schema.required") in rule_ids
+    assert ("callBackUrl", "schema.required") in rule_ids
+
+
+def test_validation_comes_before_the_api_key(mock_server: MockServer) -> None:
+    """An invalid body is reported even without a key: nothing would be sent anyway."""
+    result = invoke("extend", "--base-url", mock_server.url, "--model", "V4_5")
+    assert result.exit_code == EXIT_INVALID
+
+
+def test_body_file_merged_with_options_and_dry_run(mock_server: MockServer, tmp_path: Path) -> None:
+    """Options override --body's fields; --dry-run prints the body and sends nothing."""
+    body = tmp_path / "body.json"
+    body.write_text(json.dumps({**VALID_BODY, "model": "V4"}), encoding="utf-8")
+    before = _submits(mock_server)
+    result = invoke("extend", "--body", str(body), "--model", "V5", "--continue-at", "12.5", "--dry-run", "--json")
+    assert result.exit_code == 0
+    sent = result_of(result.stdout)["body"]
+    assert sent == {**VALID_BODY, "model": "V5", "continueAt": 12.5}
+    assert _submits(mock_server) == before
+
+
+def test_body_from_standard_input_and_prompt_from_a_file(mock_server: MockServer, tmp_path: Path) -> None:
+    lyrics = tmp_path / "lyrics.txt"
+    lyrics.write_text("[Verse]\nla la\n", encoding="utf-8")
+    result = invoke("extend", "--body", "-", "--prompt-file", str(lyrics), "--dry-run", input=json.dumps(VALID_BODY))
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["prompt"] == "[Verse]\nla la"
+
+
+def test_body_file_that_is_not_json_is_invalid_input(tmp_path: Path) -> None:
+    body = tmp_path / "body.json"
+    body.write_text("{not json", encoding="utf-8")
+    result = invoke("extend", "--body", str(body), "--dry-run")
+    assert result.exit_code == EXIT_INVALID
+    assert "is not JSON" in result.stderr
+
+
+def test_integers_stay_integers(tmp_path: Path) -> None:
+    result = invoke("extend", *BODY_OPTIONS, "--style-weight", "0.07", "--dry-run", "--json")
+    assert result_of(result.stdout)["body"]["continueAt"] == 30
+    assert result_of(result.stdout)["body"]["styleWeight"] == 0.07
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--overwrite",), "--overwrite only applies with --download"),
+        (("--prompt", "x", "--prompt-file", "-"), "give --prompt or --prompt-file, not both"),
+        (("--timeout", "0"), "--timeout"),
+        (("--continue-at", "soon"), "is not a number"),
+    ],
+)
+def test_usage_errors_exit_2(mock_server: MockServer, args: tuple[str, ...], message: str) -> None:
+    result = invoke(*extend_args(mock_server.url, *args), env=keyed())
+    assert result.exit_code == EXIT_USAGE
+    assert message in result.stderr
+
+
+def test_no_api_key_is_a_usage_error(mock_server: MockServer) -> None:
+    result = invoke(*extend_args(mock_server.url))
+    assert result.exit_code == EXIT_USAGE
+    assert "no API key: set KIE_API_KEY, or pass --api-key-file" in result.stderr
+
+
+def test_api_key_file(mock_server: MockServer, tmp_path: Path) -> None:
+    key_file = tmp_path / "key"
+    key_file.write_text(f"{KEY}\n", encoding="utf-8")
+    result = invoke(*extend_args(mock_server.url, "--api-key-file", str(key_file)))
+    assert result.exit_code == 0, result.output
+    empty = tmp_path / "empty"
+    empty.write_text("\n", encoding="utf-8")
+    assert invoke(*extend_args(mock_server.url, "--api-key-file", str(empty))).exit_code == EXIT_USAGE
+
+
+def test_wrong_api_key_is_an_api_error_and_never_printed(mock_server: MockServer) -> None:
+    wrong = "sk-wrong-key-NEVER-PRINT-91ab"
+    result = invoke(*extend_args(mock_server.url, "--debug", "--json"), env={"KIE_API_KEY": wrong})
+    assert result.exit_code == EXIT_API
+    assert_no_secret(result.stdout, result.stderr, secret=wrong)
+    assert result_of(result.stdout)["error"]["code"] == 401
+
+
+def test_plain_http_to_a_remote_host_is_refused() -> None:
+    result = invoke(*extend_args("http://example.com"), env=keyed())
+    assert result.exit_code == EXIT_USAGE
+    assert "refusing to send the API key over plain http" in result.stderr
+
+
+def test_rejected_submit_is_an_api_error(mock_server: MockServer) -> None:
+    mock_server.mock.arm_fault("402", route="submit")
+    result = invoke(*extend_args(mock_server.url, "--json"), env=keyed())
+    assert result.exit_code == EXIT_API
+    error = result_of(result.stdout)["error"]
+    assert (error["type"], error["code"]) == ("InsufficientCreditsError", 402)
+
+
+def test_unreachable_service_is_an_api_error(tmp_path: Path) -> None:
+    result = invoke(*extend_args(f"http://127.0.0.1:{free_port()}", "--max-retries", "0"), env=keyed())
+    assert result.exit_code == EXIT_API
+    assert "the request was not sent" in result.stderr
+
+
+def test_submit_with_unknown_outcome_exits_5_and_says_not_to_resubmit(mock_server: MockServer) -> None:
+    """A 5xx on submit may have created a task: exit 5, never resent."""
+    before = _submits(mock_server)
+    mock_server.mock.arm_fault("500", route="submit")
+    result = invoke(*extend_args(mock_server.url, "--json"), env=keyed())
+    assert result.exit_code == EXIT_UNKNOWN
+    assert "do not resubmit blindly" in result.stderr
+    assert result_of(result.stdout)["error"]["type"] == "SubmitOutcomeUnknownError"
+    assert _submits(mock_server) == before + 1
+
+
+def test_failed_task_exits_4(mock_server: MockServer) -> None:
+    result = invoke(
+        *extend_args(mock_server.url, "--prompt", "[mock:GENERATE_AUDIO_FAILED] more drums", "--wait", "--json"),
+        env=keyed(),
+    )
+    assert result.exit_code == EXIT_TASK_FAILED
+    error = result_of(result.stdout)["error"]
+    assert error["status"] == "GENERATE_AUDIO_FAILED"
+    assert error["error_code"] == 501
+    assert "failed: status GENERATE_AUDIO_FAILED" in result.stderr
+
+
+def test_wait_timeout_exits_5_with_the_command_that_resumes(slow_mock: MockServer, tmp_path: Path) -> None:
+    result = invoke(
+        *extend_args(slow_mock.url, "--wait-timeout", "0.6", "--poll-interval", "0.5", "--download", str(tmp_path)),
+        env=keyed(),
+    )
+    assert result.exit_code == EXIT_UNKNOWN
+    task_id = lines_of(result.stdout)[0].removeprefix("submitted task ")
+    assert "did not finish within 0.6 s (last status: PENDING)" in result.stderr
+    assert f"`suno-api status {task_id} --wait --base-url {slow_mock.url} --download {tmp_path}`" in result.stderr
+    assert not list(tmp_path.iterdir())
+
+
+def test_download_directory_problem_is_found_before_submitting(mock_server: MockServer, tmp_path: Path) -> None:
+    """A --download path that cannot be a directory costs no credits."""
+    not_a_dir = tmp_path / "file"
+    not_a_dir.write_text("x", encoding="utf-8")
+    before = _submits(mock_server)
+    result = invoke(*extend_args(mock_server.url, "--download", str(not_a_dir / "sub")), env=keyed())
+    assert result.exit_code == EXIT_USAGE
+    assert "download directory" in result.stderr
+    assert _submits(mock_server) == before
+
+
+def test_task_id_is_flushed_at_once_and_ctrl_c_says_how_to_resume(slow_mock: MockServer, tmp_path: Path) -> None:
+    """As a process: the first line arrives while the task runs; Ctrl+C exits 130 with the resume command."""
+    process = start_process(*extend_args(slow_mock.url, "--wait"), cwd=tmp_path, env=process_env(KIE_API_KEY=KEY))
+    try:
+        assert process.stdout is not None
+        first = process.stdout.readline()  # blocks until the CLI flushes it; the task is PENDING for a minute
+        assert first.startswith("submitted task ")
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=SLOW_STAGE_SECONDS / 2)
+    finally:
+        process.kill()
+        process.wait()
+    task_id = first.strip().removeprefix("submitted task ")
+    assert process.returncode == EXIT_INTERRUPTED
+    assert f"interrupted; task {task_id} keeps running: resume with `suno-api status {task_id} --wait" in stderr
+    assert "Traceback" not in stderr
+    assert_no_secret(first, stdout, stderr)
+
+
+def test_debug_shows_the_http_log_without_the_key(mock_server: MockServer) -> None:
+    result = invoke(*extend_args(mock_server.url, "--wait", "--debug"), env=keyed())
+    assert result.exit_code == 0
+    assert "debug: HTTP request: POST" in result.stderr
+    assert "'authorization': '[redacted]'" in result.stderr.lower()

@@ -1,0 +1,109 @@
+"""``suno-api validate``: exit 0 when valid, else 1 with every violation; nothing is sent."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from cli_support import VALID_BODY, invoke, result_of
+
+from suno_api import find_violations
+from suno_api._cli import EXIT_INVALID, EXIT_USAGE
+
+INVALID_BODY = {
+    "defaultParamFlag": True,
+    "instrumental": False,
+    "continueAt": 0,
+    "model": "V3_5",
+    "style": "",
+    "callBackUrl": "https://example.com/cb",
+    "styleWeight": 1.5,
+}
+
+
+def _write(tmp_path: Path, body: object) -> str:
+    path = tmp_path / "body.json"
+    path.write_text(json.dumps(body), encoding="utf-8")
+    return str(path)
+
+
+def test_valid_body_exits_0(tmp_path: Path) -> None:
+    result = invoke("validate", _write(tmp_path, VALID_BODY))
+    assert result.exit_code == 0
+    assert result.stdout == "valid: the body passes every rule\n"
+
+
+def test_invalid_body_lists_every_violation_with_field_rule_and_message(tmp_path: Path) -> None:
+    expected = find_violations(INVALID_BODY)
+    assert len(expected) >= 4
+    result = invoke("validate", _write(tmp_path, INVALID_BODY))
+    assert result.exit_code == EXIT_INVALID
+    assert result.stdout.splitlines()[0] == f"invalid: the body has {len(expected)} problems:"
+    for violation in expected:
+        assert f"{violation.field or '<body>'} [{violation.rule_id}]: {violation.message}" in result.stdout
+
+
+def test_json_output_has_the_violations(tmp_path: Path) -> None:
+    result = invoke("validate", _write(tmp_path, INVALID_BODY), "--json")
+    assert result.exit_code == EXIT_INVALID
+    final = result_of(result.stdout)
+    assert final["valid"] is False
+    assert [(v["field"], v["rule_id"], v["message"]) for v in final["violations"]] == [
+        (v.field, v.rule_id, v.message) for v in find_violations(INVALID_BODY)
+    ]
+    assert result_of(invoke("validate", _write(tmp_path, VALID_BODY), "--json").stdout) == {
+        "event": "result",
+        "ok": True,
+        "exit_code": 0,
+        "valid": True,
+        "violations": [],
+    }
+
+
+def test_reads_standard_input() -> None:
+    assert invoke("validate", "-", input=json.dumps(VALID_BODY)).exit_code == 0
+    assert invoke("validate", "-", input=json.dumps(INVALID_BODY)).exit_code == EXIT_INVALID
+
+
+def test_audio_duration_enables_the_audio_rules(tmp_path: Path) -> None:
+    result = invoke("validate", _write(tmp_path, {**VALID_BODY, "continueAt": 95}), "--audio-duration", "90")
+    assert result.exit_code == EXIT_INVALID
+    assert "[continue-at-within-audio]" in result.stdout
+
+
+@pytest.mark.parametrize("text", ["{not json", "", "\udcff"])
+def test_a_file_that_is_not_json_is_invalid_input(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "body.json"
+    path.write_bytes(text.encode("utf-8", "surrogateescape"))
+    result = invoke("validate", str(path))
+    assert result.exit_code == EXIT_INVALID
+    assert result.stderr.startswith("error: the body ")
+
+
+def test_a_json_value_that_is_not_an_object_is_one_violation(tmp_path: Path) -> None:
+    result = invoke("validate", _write(tmp_path, [1, 2]), "--json")
+    assert result.exit_code == EXIT_INVALID
+    assert [v["rule_id"] for v in result_of(result.stdout)["violations"]] == ["schema.type"]
+
+
+def test_missing_file_is_a_usage_error(tmp_path: Path) -> None:
+    result = invoke("validate", str(tmp_path / "nope.json"))
+    assert result.exit_code == EXIT_USAGE
+    assert "nope.json" in result.stderr
+
+
+def test_audio_file_is_read_for_its_length(tmp_path: Path) -> None:
+    """--audio-file reads the source's length (about a second of silence here): continueAt 30 is past its end."""
+    from conformance.mock._files import silent_mp3  # noqa: PLC0415 - a second of silent MP3, as the mock serves
+
+    audio = tmp_path / "song.mp3"
+    audio.write_bytes(silent_mp3())
+    result = invoke("validate", _write(tmp_path, VALID_BODY), "--audio-file", str(audio), "--json")
+    assert result.exit_code == EXIT_INVALID
+    assert [v["rule_id"] for v in result_of(result.stdout)["violations"]] == ["continue-at-within-audio"]
+    not_audio = tmp_path / "notes.txt"
+    not_audio.write_text("not audio", encoding="utf-8")
+    unreadable = invoke("validate", _write(tmp_path, VALID_BODY), "--audio-file", str(not_audio))
+    assert unreadable.exit_code == EXIT_INVALID
+    assert "[audio.readable]" in unreadable.stderr

@@ -1,0 +1,97 @@
+"""``suno-api webhook verify``: exit 0 for a signed, fresh callback; 1 otherwise; the secret is never printed."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+from cli_support import assert_no_secret, invoke, result_of
+
+from suno_api import compute_signature
+from suno_api._cli import EXIT_INVALID, EXIT_USAGE
+
+SECRET = "whsec-cli-test-NEVER-PRINT-55e0"
+TASK_ID = "5c79c2b5a6e1d4f0"
+CALLBACK = {
+    "code": 200,
+    "msg": "All generated successfully.",
+    "data": {
+        "callbackType": "complete",
+        "task_id": TASK_ID,
+        "data": [
+            {"id": "t1", "audio_url": "https://cdn.example.com/t1.mp3", "title": "A", "duration": 61.2},
+            {"id": "t2", "audio_url": "https://cdn.example.com/t2.mp3", "title": "B", "duration": 58.0},
+        ],
+    },
+}
+
+
+@pytest.fixture
+def callback_file(tmp_path: Path) -> Path:
+    path = tmp_path / "callback.json"
+    path.write_text(json.dumps(CALLBACK), encoding="utf-8")
+    return path
+
+
+def _signed(timestamp: int | None = None, secret: str = SECRET) -> list[str]:
+    stamp = str(int(time.time()) if timestamp is None else timestamp)
+    return ["--timestamp", stamp, "--signature", compute_signature(secret, TASK_ID, stamp)]
+
+
+def _verify(*args: str, env: dict[str, str | None] | None = None, input: str | None = None) -> tuple[int, str, str]:
+    result = invoke("webhook", "verify", *args, env=env, input=input)
+    assert_no_secret(result.stdout, result.stderr, secret=SECRET)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_a_signed_fresh_callback_is_valid(callback_file: Path) -> None:
+    code, stdout, _ = _verify("--secret", SECRET, *_signed(), str(callback_file))
+    assert code == 0
+    assert stdout == f"valid: callback for task {TASK_ID} (complete, code 200, 2 tracks)\n"
+
+
+def test_json_describes_the_callback(callback_file: Path) -> None:
+    code, stdout, _ = _verify("--secret", SECRET, *_signed(), str(callback_file), "--json")
+    assert code == 0
+    final = result_of(stdout)
+    assert final["valid"] is True
+    assert (final["task_id"], final["callback_type"], final["code"], final["tracks"]) == (TASK_ID, "complete", 200, 2)
+    assert final["succeeded"] is True
+
+
+def test_secret_from_the_environment_and_body_from_standard_input() -> None:
+    code, _, _ = _verify(*_signed(), "-", env={"SUNO_WEBHOOK_SECRET": SECRET}, input=json.dumps(CALLBACK))
+    assert code == 0
+
+
+def test_wrong_secret_fails_verification(callback_file: Path) -> None:
+    code, stdout, stderr = _verify("--secret", SECRET, *_signed(secret="another"), str(callback_file), "--json")
+    assert code == EXIT_INVALID
+    assert stderr.startswith("error: the callback fails verification: X-Webhook-Signature does not match")
+    assert result_of(stdout)["error"]["type"] == "WebhookVerificationError"
+
+
+def test_stale_timestamp_fails_unless_checked_against_its_arrival(callback_file: Path) -> None:
+    """An old capture fails now, and passes with --now set to when it arrived."""
+    old = int(time.time()) - 3600
+    code, _, stderr = _verify("--secret", SECRET, *_signed(old), str(callback_file))
+    assert code == EXIT_INVALID
+    assert "outside the ±300 s window" in stderr
+    assert _verify("--secret", SECRET, *_signed(old), "--now", str(old + 5), str(callback_file))[0] == 0
+    assert _verify("--secret", SECRET, *_signed(old), "--tolerance", "4000", str(callback_file))[0] == 0
+
+
+def test_body_that_names_no_task_fails(tmp_path: Path) -> None:
+    path = tmp_path / "callback.json"
+    path.write_text('{"code": 200}', encoding="utf-8")
+    code, _, stderr = _verify("--secret", SECRET, *_signed(), str(path))
+    assert code == EXIT_INVALID
+    assert "no data.task_id" in stderr
+
+
+def test_missing_secret_is_a_usage_error(callback_file: Path) -> None:
+    code, _, stderr = _verify(*_signed(), str(callback_file))
+    assert code == EXIT_USAGE
+    assert "--secret" in stderr
