@@ -241,6 +241,21 @@ def _capture_client_log(ctx: click.Context) -> None:
     ctx.call_on_close(restore)
 
 
+def _audio_options(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Add ``--audio-duration`` and ``--audio-file`` (the audio-aware checks of ``extend`` and ``validate``)."""
+    function = click.option(
+        "--audio-file",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        help="A local copy of the source audio, to read its length (needs the 'audio' extra).",
+    )(function)
+    return click.option(
+        "--audio-duration",
+        type=click.FloatRange(0, min_open=True),
+        metavar="SECONDS",
+        help="The source audio's length: also checks continueAt < length and the upload limit.",
+    )(function)
+
+
 def _output_options(function: Callable[..., Any]) -> Callable[..., Any]:
     """Add ``--json`` and ``--debug`` (every command has both)."""
     function = click.option(
@@ -858,17 +873,7 @@ printed (and flushed) as soon as the service returns it: if you stop waiting, re
     metavar="FILE",
     help="Start from the JSON body in FILE ('-': standard input); options override its fields.",
 )
-@click.option(
-    "--audio-duration",
-    type=click.FloatRange(0, min_open=True),
-    metavar="SECONDS",
-    help="The source audio's length: also checks continueAt < length and the upload limit.",
-)
-@click.option(
-    "--audio-file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="A local copy of the source audio, to read its length (needs the 'audio' extra).",
-)
+@_audio_options
 @click.option("--dry-run", is_flag=True, help="Validate and print the body; send nothing.")
 @click.option(
     "--retry-submit",
@@ -1158,17 +1163,7 @@ change. Nothing is sent anywhere.
 
 @cli.command(epilog=_VALIDATE_EPILOG, short_help="Check a request body against every rule; send nothing.")
 @click.argument("body_file", metavar="BODY.json", type=_INPUT_FILE)
-@click.option(
-    "--audio-duration",
-    type=click.FloatRange(0, min_open=True),
-    metavar="SECONDS",
-    help="The source audio's length: also checks continueAt < length and the upload limit.",
-)
-@click.option(
-    "--audio-file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="A local copy of the source audio, to read its length (needs the 'audio' extra).",
-)
+@_audio_options
 @_output_options
 @click.pass_context
 def validate(ctx: click.Context, body_file: str, audio_duration: float | None, audio_file: Path | None) -> None:

@@ -38,7 +38,7 @@ class RetryPolicy:
     max_retries: int = DEFAULT_MAX_RETRIES
     retry_submit: bool = False
     max_retry_after: float = DEFAULT_MAX_RETRY_AFTER
-    # Exponential backoff with jitter (tenacity's wait_exponential_jitter): 0.5 s, 1 s, 2 s... capped at 8 s,
+    # Exponential backoff with jitter: 0.5 s, 1 s, 2 s... capped at 8 s,
     # plus up to 0.5 s of random jitter so that many clients failing together do not retry together.
     initial_backoff: float = 0.5
     max_backoff: float = 8.0
@@ -85,9 +85,11 @@ class _WaitRetryAfterOrBackoff(tenacity.wait.wait_base):
     """Wait what the service asked for (``Retry-After``), else exponential backoff with jitter."""
 
     def __init__(self, policy: RetryPolicy) -> None:
-        self._backoff = tenacity.wait_exponential_jitter(
-            initial=policy.initial_backoff, max=policy.max_backoff, jitter=policy.jitter
-        )
+        # wait_exponential + wait_random is wait_exponential_jitter spelled so that every tenacity 9.x accepts it
+        # without a warning (9.2 renamed wait_exponential_jitter's `initial`, which 9.1 lacks the new name of).
+        self._backoff = tenacity.wait_exponential(
+            multiplier=policy.initial_backoff, max=policy.max_backoff
+        ) + tenacity.wait_random(0, policy.jitter)
 
     def __call__(self, retry_state: tenacity.RetryCallState) -> float:
         outcome = retry_state.outcome
