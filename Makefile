@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: help venv conformance mock generate check-generated spec-diff lint typecheck test
+.PHONY: help venv conformance mock bench generate check-generated spec-diff lint typecheck test
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -27,6 +27,9 @@ conformance: $(STAMP) ## The main job: the conformance suite against the embedde
 mock: $(STAMP) ## Serve the mock on loopback until Ctrl+C (PORT=8765; other settings from SUNO_MOCK_*)
 	$(BIN)/python -m conformance.mock --port $(or $(PORT),8765)
 
+bench: $(STAMP) ## Measure every layer against its bare baseline; prints the table, writes reports/bench.json (QUICK=1: shorter)
+	$(BIN)/python -m bench $(if $(QUICK),--quick)
+
 generate: $(STAMP) ## Regenerate generated/ (effective spec + client) from spec/ and overlays/; SPEC=path for a candidate
 	$(BIN)/python -m suno_api._build generate $(if $(SPEC),--spec $(SPEC))
 
@@ -38,11 +41,11 @@ spec-diff: $(STAMP) ## What a candidate spec changes: API surface, overlay healt
 	$(BIN)/python -m suno_api._specdiff $(or $(OLD),spec/suno-api.yaml) $(NEW) $(if $(JSON),--json)
 
 lint: $(STAMP) ## ruff over the hand-written code
-	$(BIN)/ruff check overlays conformance tests
-	$(BIN)/ruff format --check overlays conformance tests
+	$(BIN)/ruff check overlays conformance bench tests
+	$(BIN)/ruff format --check overlays conformance bench tests
 
-typecheck: $(STAMP) ## mypy --strict over generated/ and the overlay package
-	$(BIN)/mypy generated/suno_api_client overlays/suno_api conformance tests/typing
+typecheck: $(STAMP) ## mypy --strict over generated/, the overlay package, conformance/ and bench/
+	$(BIN)/mypy generated/suno_api_client overlays/suno_api conformance bench tests/typing
 
 test: $(STAMP) ## Everything CI runs: drift gate, lint, typecheck, the test suite
 	$(BIN)/python -m suno_api._build check

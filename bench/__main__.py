@@ -1,0 +1,7 @@
+"""``python -m bench`` (``make bench``)."""
+
+import sys
+
+from bench._cli import main
+
+sys.exit(main())
