@@ -15,6 +15,7 @@ import argparse
 import copy
 import difflib
 import filecmp
+import functools
 import json
 import os
 import shutil
@@ -64,10 +65,16 @@ def overlay_paths(overlays_dir: Path) -> list[Path]:
     return paths
 
 
-def _matches(document: dict[str, Any], target: str) -> list[Any]:
+@functools.cache
+def _parsed(target: str) -> Any:
+    # jsonpath-ng builds a new parser for every parse(); the same ~150 targets are matched on every build.
     from jsonpath_ng.ext.parser import parse  # noqa: PLC0415 - build-time dependency
 
-    return list(parse(target).find(document))
+    return parse(target)
+
+
+def _matches(document: dict[str, Any], target: str) -> list[Any]:
+    return list(_parsed(target).find(document))
 
 
 def _parent_target(target: str) -> str | None:
