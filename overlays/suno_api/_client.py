@@ -37,7 +37,13 @@ from suno_api._errors import (
     Violation,
     WaitTimeoutError,
 )
-from suno_api._retry import DEFAULT_MAX_RETRIES, RetryPolicy, async_retrying, submit_outcome_unknown, sync_retrying
+from suno_api._retry import (
+    DEFAULT_MAX_RETRIES,
+    RetryPolicy,
+    async_call_with_retries,
+    call_with_retries,
+    submit_outcome_unknown,
+)
 from suno_api._spec import default_base_url
 from suno_api._validation import validate_upload_extend
 from suno_api._webhooks import DEFAULT_TOLERANCE, verify_webhook
@@ -125,12 +131,16 @@ def _check_base_url(value: str) -> httpx.URL:
         raise ConfigurationError(f"base_url must be an absolute http(s) URL such as https://api.kie.ai; got {value!r}")
     if url.userinfo or url.query or url.fragment:
         raise ConfigurationError("base_url must not carry credentials, a query or a fragment")
-    if url.scheme == "http" and not _is_loopback(url.host):
+    _refuse_plain_http(url)
+    return url
+
+
+def _refuse_plain_http(url: httpx.URL) -> None:
+    if url.scheme != "https" and not _is_loopback(url.host):
         raise ConfigurationError(
             f"refusing to send the API key over plain http to {url.host}: use https:// (plain http is allowed"
             " only to loopback hosts: 127.0.0.0/8, ::1, localhost)"
         )
-    return url
 
 
 def _check_api_key(value: str | None) -> str:
@@ -168,11 +178,25 @@ class _Settings:
     """Everything a client was configured with; copied by ``with_options``."""
 
     api_key: str = attrs.field(repr=False)
-    base_url: httpx.URL
+    # The HTTPS-or-loopback guard runs here, whenever settings are made (a client, `with_options`, `evolve`),
+    # so requests built from `url_prefix` need not parse and check the URL again.
+    base_url: httpx.URL = attrs.field(validator=lambda _self, _attribute, url: _refuse_plain_http(url))
     timeout: httpx.Timeout
     retry: RetryPolicy
     webhook_secret: str | None = attrs.field(repr=False)
     poll: PollSchedule
+    #: What each operation's path is appended to (the base URL without its trailing slash).
+    url_prefix: str = attrs.field(init=False, repr=False)
+    #: The per-request Authorization header (`with_options` copies share the pool but may use another key).
+    authorization: str = attrs.field(init=False, repr=False)
+
+    @url_prefix.default
+    def _url_prefix(self) -> str:
+        return str(self.base_url).rstrip("/")
+
+    @authorization.default
+    def _authorization(self) -> str:
+        return f"Bearer {self.api_key}"
 
 
 def _settings(
@@ -382,21 +406,25 @@ class _ClientBase:
     def _build_request(self, http: httpx.Client | httpx.AsyncClient, kwargs: Mapping[str, Any]) -> httpx.Request:
         """Build the request the generated ``_get_kwargs`` describes, against this client's settings."""
         settings = self._settings
+        path = str(kwargs["url"])
+        if not path.startswith("/"):
+            # The prefix was checked (HTTPS or loopback, no userinfo, query or fragment) when the settings were
+            # made; a path starting with "/" can only extend it, never change its scheme or host.
+            raise ConfigurationError(f"refusing a request path that does not start with '/': {path!r}")
         # Absolute URL and per-request Authorization: `with_options` copies share the connection pool but may
         # use another base URL or key.
-        url = httpx.URL(str(settings.base_url).rstrip("/") + str(kwargs["url"]))
-        if url.scheme != "https" and not _is_loopback(url.host):
-            raise ConfigurationError(f"refusing to send the API key over plain http to {url.host}")
-        headers = {**kwargs.get("headers", {}), "Authorization": f"Bearer {settings.api_key}"}
         request = http.build_request(
             str(kwargs["method"]).upper(),
-            url,
+            settings.url_prefix + path,
             json=kwargs.get("json"),
             params=kwargs.get("params"),
-            headers=headers,
+            headers={**kwargs.get("headers", {}), "Authorization": settings.authorization},
             timeout=settings.timeout,
         )
-        logger.debug("HTTP request: %s %s headers=%s", request.method, request.url, _redacted_headers(request.headers))
+        if logger.isEnabledFor(logging.DEBUG):  # the redacted copy of the headers is only worth making if logged
+            logger.debug(
+                "HTTP request: %s %s headers=%s", request.method, request.url, _redacted_headers(request.headers)
+            )
         return request
 
     def _scrub(self, data: bytes) -> bytes:
@@ -564,9 +592,8 @@ class SunoClient(_ClientBase):
             attempts += 1
             return decode(self._send(request, what))
 
-        retrying = sync_retrying(self._settings.retry, submit=submit, what=what, sleep=self._sleep)
         try:
-            return retrying(attempt)
+            return call_with_retries(attempt, self._settings.retry, submit=submit, what=what, sleep=self._sleep)
         except SunoError as exc:
             if submit and submit_outcome_unknown(exc):
                 raise SubmitOutcomeUnknownError(exc, attempts=attempts) from exc
@@ -786,9 +813,9 @@ class AsyncSunoClient(_ClientBase):
             attempts += 1
             return decode(await self._send(request, what))
 
-        retrying = async_retrying(self._settings.retry, submit=submit, what=what, sleep=self._sleep)
         try:
-            return await retrying(attempt)
+            retry = self._settings.retry
+            return await async_call_with_retries(attempt, retry, submit=submit, what=what, sleep=self._sleep)
         except SunoError as exc:
             if submit and submit_outcome_unknown(exc):
                 raise SubmitOutcomeUnknownError(exc, attempts=attempts) from exc

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Final
+from typing import Final, TypeVar
 
 import attrs
 import tenacity
@@ -24,6 +24,8 @@ from suno_api._errors import (
 )
 
 logger = logging.getLogger("suno_api")
+
+_R = TypeVar("_R")
 
 #: Retries after the first attempt, unless the client is told otherwise.
 DEFAULT_MAX_RETRIES: Final = 2
@@ -146,3 +148,58 @@ def async_retrying(
         before_sleep=_log_before_sleep(what, policy),
         reraise=True,
     )
+
+
+# Almost every request succeeds at the first attempt, and building and entering a tenacity loop costs more than
+# the rest of the client's own work on a request (the async loop also inspects the callables it is given several
+# times per call). So the first attempt is made directly, and tenacity is entered only once it failed in a way
+# `should_retry` accepts. Tenacity then gets that failure back as its own first attempt (it is raised again, not
+# sent again), so the attempt numbers, backoff, Retry-After waits, stop and log lines are exactly those of a loop
+# that tenacity ran from the start.
+
+
+def call_with_retries(
+    attempt: Callable[[], _R], policy: RetryPolicy, *, submit: bool, what: str, sleep: Callable[[float], None]
+) -> _R:
+    """Call ``attempt`` and return its result, retrying it as ``policy`` says (see ``sync_retrying``)."""
+    try:
+        return attempt()
+    except Exception as exc:
+        if not should_retry(exc, submit=submit, policy=policy):
+            raise
+        first_failure: Exception | None = exc
+
+    def replay_then_attempt() -> _R:
+        nonlocal first_failure
+        if first_failure is not None:
+            failure, first_failure = first_failure, None
+            raise failure
+        return attempt()
+
+    return sync_retrying(policy, submit=submit, what=what, sleep=sleep)(replay_then_attempt)
+
+
+async def async_call_with_retries(
+    attempt: Callable[[], Awaitable[_R]],
+    policy: RetryPolicy,
+    *,
+    submit: bool,
+    what: str,
+    sleep: Callable[[float], Awaitable[None]],
+) -> _R:
+    """Await ``attempt`` and return its result, retrying it as ``policy`` says; see ``call_with_retries``."""
+    try:
+        return await attempt()
+    except Exception as exc:
+        if not should_retry(exc, submit=submit, policy=policy):
+            raise
+        first_failure: Exception | None = exc
+
+    async def replay_then_attempt() -> _R:
+        nonlocal first_failure
+        if first_failure is not None:
+            failure, first_failure = first_failure, None
+            raise failure
+        return await attempt()
+
+    return await async_retrying(policy, submit=submit, what=what, sleep=sleep)(replay_then_attempt)
