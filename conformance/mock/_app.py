@@ -50,6 +50,7 @@ JSON_TYPE = "application/json"
 _JSON_TYPE_BYTES = JSON_TYPE.encode()
 USER_AGENT = "kie-mock/1 (conformance.mock)"
 _RAW_BODY = "conformance.mock.body"  # scope key: the submit's body as received, kept by its task
+_HEADERS = "conformance.mock.headers"  # scope key: the request headers as a dict, first occurrence wins
 _CACHE_SIZE = 1024  # record-info answers kept encoded (the most recently polled tasks)
 _TICK_MAX = 0.25  # seconds the ticker sleeps at most, so a clock stepped from another thread is noticed
 _TICK_MIN = 0.005  # seconds between two rounds of the ticker at least
@@ -103,12 +104,15 @@ class _ArmedFault:
 
 
 def header(request: Request, name: bytes) -> str | None:
-    """Return the request header ``name`` (lower-case bytes), or ``None``: a plain scan, cheaper than
-    ``request.headers.get`` on the hot path, where most lookups miss."""
-    for key, value in request.scope["headers"]:
-        if key == name:
-            return str(value.decode("latin-1"))
-    return None
+    """Return the request header ``name`` (lower-case bytes), or ``None``: the first occurrence, as
+    ``request.headers.get`` gives, from a dict built once per request (a request looks up several headers)."""
+    scope = request.scope
+    found: dict[bytes, bytes] | None = scope.get(_HEADERS)
+    if found is None:
+        # dict() keeps the last of repeated keys: built from the reversed list, it keeps the first.
+        found = scope[_HEADERS] = dict(reversed(scope["headers"]))
+    value = found.get(name)
+    return None if value is None else str(value.decode("latin-1"))
 
 
 class JSONBytes(Response):
@@ -549,7 +553,11 @@ class MockApp:
     def _base_url(self, request: Request) -> str:
         # Starlette builds request.base_url by parsing a URL on every call; a few distinct values repeat.
         scope = request.scope
-        key = (scope.get("scheme"), header(request, b"host"), scope.get("root_path"), scope.get("server"))
+        # `server` is a (host, port) pair, but some ASGI servers (and Starlette's TestClient) pass a list.
+        server = scope.get("server")
+        if server is not None and not isinstance(server, tuple):
+            server = tuple(server)
+        key = (scope.get("scheme"), header(request, b"host"), scope.get("root_path"), server)
         found = self._base_urls.get(key)
         if found is None:
             if len(self._base_urls) >= 64:
