@@ -3,7 +3,7 @@
 Both sides send through an in-process ``httpx.MockTransport`` answering the mock's bytes, so what is left is
 client-side CPU only. ``stages`` times the overlay's steps one by one (real microseconds, no profiler);
 ``origin_diff`` says, from cProfile, which packages the extra time is spent in. The stage timings call private
-helpers of the overlay (``_prepare_submit``, ``_build_request``, ``sync_retrying``, ``decode_submit_response``):
+helpers of the overlay (``_prepare_submit``, ``_build_request``, ``call_with_retries``, ``decode_submit_response``):
 a stage whose helper has moved is skipped, never guessed.
 """
 
@@ -70,7 +70,7 @@ def _private_stages(client: Any, raw: httpx.Client, body: dict[str, Any], header
     found: dict[str, float] = {}
     try:
         from suno_api._decoding import decode_submit_response  # noqa: PLC0415 - a private step, timed alone
-        from suno_api._retry import sync_retrying  # noqa: PLC0415 - same
+        from suno_api._retry import call_with_retries  # noqa: PLC0415 - same
 
         kwargs = client._prepare_submit(body, None, None)
         http = client._connection.sync()
@@ -83,8 +83,8 @@ def _private_stages(client: Any, raw: httpx.Client, body: dict[str, Any], header
         found["httpx build_request (what post does)"] = _per_call(
             lambda: raw.build_request("POST", _BASE + SUBMIT_PATH, json=body, headers=headers)
         )
-        found["tenacity: sync_retrying(...) + one call"] = _per_call(
-            lambda: sync_retrying(policy, submit=True, what="POST", sleep=time.sleep)(lambda: None)
+        found["retry wrapper, first attempt succeeds"] = _per_call(
+            lambda: call_with_retries(lambda: None, policy, submit=True, what="POST", sleep=time.sleep)
         )
         found["decode_submit_response"] = _per_call(lambda: decode_submit_response(200, answer_headers, _ANSWER))
         found["json.loads(answer)['data']['taskId']"] = _per_call(lambda: json.loads(_ANSWER)["data"]["taskId"])
@@ -102,7 +102,7 @@ def stage_summary(found: dict[str, float]) -> str:
     steps = {
         "validation": found.get("validate_upload_extend"),
         "validation + model round trip": found.get("_prepare_submit (validation + generated model + kwargs)"),
-        "tenacity Retrying per call": found.get("tenacity: sync_retrying(...) + one call"),
+        "retry wrapper on a first-attempt success": found.get("retry wrapper, first attempt succeeds"),
     }
     build, plain = found.get("_build_request (ours)"), found.get("httpx build_request (what post does)")
     decode, loads = found.get("decode_submit_response"), found.get("json.loads(answer)['data']['taskId']")
