@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import shlex
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import uvicorn
@@ -70,6 +70,32 @@ def banner(mock: MockApp, url: str) -> str:
     )
 
 
+def serve(
+    settings: MockSettings,
+    announce: Callable[[MockApp, str], None],
+    *,
+    log_config: dict[str, Any] | None = None,
+) -> str:
+    """Bind, call ``announce(mock, url)``, and serve until Ctrl+C or SIGTERM; return the URL it served.
+
+    Raises:
+        OSError: the address cannot be bound (the port is taken, say).
+    """
+    mock = MockApp(settings)
+    sock = bind_socket(settings.host, settings.port)
+    url = url_for(settings.host, int(sock.getsockname()[1]))
+    try:
+        announce(mock, url)
+        uvicorn.Server(uvicorn_config(mock, log_config=log_config or LOGGING_CONFIG)).run(sockets=[sock])
+    except KeyboardInterrupt:
+        # uvicorn shuts down gracefully on Ctrl+C or SIGTERM, then re-raises the signal (and one may arrive before
+        # uvicorn handles them at all): that is the expected way out.
+        pass
+    finally:
+        sock.close()
+    return url
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse the options, bind, print the banner and serve until interrupted."""
     options = vars(_parser().parse_args(argv))
@@ -79,17 +105,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (TypeError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    mock = MockApp(settings)
-    sock = bind_socket(settings.host, settings.port)
-    print(banner(mock, url_for(settings.host, int(sock.getsockname()[1]))), flush=True)
-    server = uvicorn.Server(uvicorn_config(mock, log_config=LOGGING_CONFIG))
     try:
-        server.run(sockets=[sock])
-    except KeyboardInterrupt:
-        # uvicorn shuts down gracefully on Ctrl+C, then re-raises the signal: that is the expected way out.
-        pass
-    finally:
-        sock.close()
+        serve(settings, lambda mock, url: print(banner(mock, url), flush=True))
+    except OSError as exc:
+        print(f"error: cannot listen on {settings.host}:{settings.port}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -6,7 +6,6 @@ Nothing is read at import time. ``MockSettings(...)`` never looks at the environ
 
 from __future__ import annotations
 
-import ipaddress
 import math
 import os
 from collections.abc import Callable, Iterable, Mapping
@@ -16,6 +15,7 @@ import attrs
 
 from conformance.mock._faults import parse_fault
 from conformance.mock._outcomes import OUTCOMES
+from suno_api._client import is_loopback_host
 
 ErrorStyle = Literal["upstream", "status"]
 ENV_PREFIX = "SUNO_MOCK_"
@@ -52,13 +52,7 @@ def _stage_seconds(value: float | str | Iterable[float]) -> tuple[float, float, 
 
 
 def _check_loopback(_: Any, attribute: attrs.Attribute[str], value: str) -> None:
-    if value == "localhost":
-        return
-    try:
-        loopback = ipaddress.ip_address(value).is_loopback
-    except ValueError:
-        loopback = False
-    if not loopback:
+    if not is_loopback_host(value):
         raise ValueError(
             f"'{attribute.name}' must be a loopback address (127.0.0.1, ::1 or localhost), got {value!r}:"
             " the mock accepts well-known keys and must not be reachable from other machines"

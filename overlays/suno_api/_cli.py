@@ -1305,30 +1305,18 @@ def mock_command(ctx: click.Context) -> None:
         name: value for name, value in vars(arguments).items() if value is not None and name not in ("json", "debug")
     }
     mock_package = _checkout_module("conformance.mock", "suno-api mock")
-    server_module = _checkout_module("conformance.mock._server", "suno-api mock")
     try:
         settings = mock_package.MockSettings.from_env(**overrides)
     except (TypeError, ValueError) as exc:
         raise _CommandError(EXIT_USAGE, str(exc)) from exc
-    mock = mock_package.MockApp(settings)
     try:
-        sock = server_module.bind_socket(settings.host, settings.port)
+        url = entry.serve(
+            settings, lambda mock, url: _announce(state, entry, mock, settings, url), log_config=_uvicorn_logging()
+        )
     except OSError as exc:
         raise _CommandError(
             EXIT_USAGE, f"cannot listen on {settings.host}:{settings.port}: {exc.strerror or exc}"
         ) from exc
-    url = server_module.url_for(settings.host, int(sock.getsockname()[1]))
-    try:
-        _announce(state, entry, mock, settings, url)
-        uvicorn = importlib.import_module("uvicorn")
-        server = uvicorn.Server(server_module.uvicorn_config(mock, log_config=_uvicorn_logging()))
-        server.run(sockets=[sock])
-    except KeyboardInterrupt:
-        # Ctrl+C or SIGTERM is how the mock is stopped: uvicorn shuts down gracefully, then raises the signal
-        # again (and one may arrive before uvicorn handles them at all).
-        pass
-    finally:
-        sock.close()
     state.result(EXIT_OK, url=url)
 
 

@@ -112,7 +112,8 @@ class _NotGiven(enum.Enum):
 _NOT_GIVEN: Final = _NotGiven.NOT_GIVEN
 
 
-def _is_loopback(host: str) -> bool:
+def is_loopback_host(host: str) -> bool:
+    """Return whether ``host`` is this machine: ``localhost``, 127.0.0.0/8 or ::1 (the mock's settings use it too)."""
     if host.lower() == "localhost":
         return True
     try:
@@ -136,7 +137,7 @@ def _check_base_url(value: str) -> httpx.URL:
 
 
 def _refuse_plain_http(url: httpx.URL) -> None:
-    if url.scheme != "https" and not _is_loopback(url.host):
+    if url.scheme != "https" and not is_loopback_host(url.host):
         raise ConfigurationError(
             f"refusing to send the API key over plain http to {url.host}: use https:// (plain http is allowed"
             " only to loopback hosts: 127.0.0.0/8, ::1, localhost)"
