@@ -22,23 +22,23 @@ $(STAMP): pyproject.toml
 venv: $(STAMP) ## Create or refresh .venv (every other target does this itself)
 
 conformance: $(STAMP) ## The main job: the conformance suite against the embedded mock (or SUNO_BASE_URL); JUnit in reports/
-	$(BIN)/python -m conformance.suite $(ARGS)
+	$(BIN)/python -m suno_conformance.suite $(ARGS)
 
 mock: $(STAMP) ## Serve the mock on loopback until Ctrl+C (PORT=8765; other settings from SUNO_MOCK_*)
-	$(BIN)/python -m conformance.mock --port $(or $(PORT),8765)
+	$(BIN)/python -m suno_conformance.mock --port $(or $(PORT),8765)
 
 bench: $(STAMP) ## Measure every layer against its bare baseline; prints the table, writes reports/bench.json (QUICK=1: shorter)
 	$(BIN)/python -m bench $(if $(QUICK),--quick)
 
 generate: $(STAMP) ## Regenerate generated/ (effective spec + client) from spec/ and overlays/; SPEC=path for a candidate
-	$(BIN)/python -m suno_api._build generate $(if $(SPEC),--spec $(SPEC))
+	$(BIN)/python -m suno_api_build._build generate $(if $(SPEC),--spec $(SPEC))
 
 check-generated: $(STAMP) ## Fail with a diff when generated/ is stale or was edited by hand
-	$(BIN)/python -m suno_api._build check
+	$(BIN)/python -m suno_api_build._build check
 
 spec-diff: $(STAMP) ## What a candidate spec changes: API surface, overlay health, rules coverage (NEW=path [OLD=path] [JSON=1])
 	@test -n "$(NEW)" || { echo "usage: make spec-diff NEW=path/to/candidate.yaml [OLD=path] [JSON=1]"; exit 3; }
-	$(BIN)/python -m suno_api._specdiff $(or $(OLD),spec/suno-api.yaml) $(NEW) $(if $(JSON),--json)
+	$(BIN)/python -m suno_api_build._specdiff $(or $(OLD),spec/suno-api.yaml) $(NEW) $(if $(JSON),--json)
 
 lint: $(STAMP) ## ruff over the hand-written code
 	$(BIN)/ruff check overlays conformance bench tests
@@ -48,6 +48,6 @@ typecheck: $(STAMP) ## mypy --strict over generated/, the overlay package, confo
 	$(BIN)/mypy generated/suno_api_client overlays/suno_api conformance bench tests/typing
 
 test: $(STAMP) ## Everything CI runs: drift gate, lint, typecheck, the test suite
-	$(BIN)/python -m suno_api._build check
+	$(BIN)/python -m suno_api_build._build check
 	$(MAKE) --no-print-directory lint typecheck
 	$(BIN)/pytest

@@ -1,7 +1,7 @@
 """Where ``make generate``'s time goes, phase by phase, in a fresh interpreter (row 6's breakdown on a miss).
 
 ``python -m bench._build_phases --root <scratch checkout> --out <empty dir>`` prints one JSON object of
-milliseconds: each import the pipeline needs (in the order ``python -m suno_api._build`` pays them), then each
+milliseconds: each import the pipeline needs (in the order ``python -m suno_api_build._build`` pays them), then each
 step of ``generate_into`` called one by one, the generator subprocess included. A phase's figure excludes
 what an earlier phase already imported.
 """
@@ -33,10 +33,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
     phases: dict[str, float] = {}
-    # `python -m suno_api._build` imports the package first: its __init__ pulls in the whole runtime client.
+    # `python -m suno_api_build._build` imports the package first: its __init__ pulls in the whole runtime client.
     for module in ("suno_api", "yaml", "oas_patch.overlay", "openapi_spec_validator", "jsonpath_ng.ext.parser"):
         _timed(phases, f"import {module}", functools.partial(importlib.import_module, module))
-    from suno_api import _build  # noqa: PLC0415 - timed above
+    from suno_api_build import _build  # noqa: PLC0415 - timed above
 
     root: Path = args.root.resolve()
     spec_path = root / "spec" / "suno-api.yaml"

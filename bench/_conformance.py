@@ -4,7 +4,7 @@ One mock process serves both (instant stages, callbacks on and signed, so the su
 they do in ``make conformance``). Both sides read the same ``schemathesis.toml`` (the suite's own, with the
 example counts of the budget), the same seed and the spec the mock serves.
 
-- Ours: ``python -m conformance.suite`` pointed at the mock with ``SUNO_BASE_URL`` (not live), which runs the
+- Ours: ``python -m suno_conformance.suite`` pointed at the mock with ``SUNO_BASE_URL`` (not live), which runs the
   schemathesis phases through its own envelope-aware checks, plus its boundary cases, credential probes and
   callback verification.
 - The baseline: ``schemathesis run`` with its default checks, minus the four that judge HTTP status codes and so
@@ -43,7 +43,7 @@ _TIMEOUT = 600.0
 
 def write_config(path: Path, examples: int) -> None:
     """Write the suite's ``schemathesis.toml`` with ``examples`` fuzzing examples and a quarter as many scenarios."""
-    text = (ROOT / "conformance" / "schemathesis.toml").read_text(encoding="utf-8")
+    text = (ROOT / "conformance" / "suno_conformance" / "suite" / "schemathesis.toml").read_text(encoding="utf-8")
     counts = iter((examples, max(1, examples // 4)))  # [generation] first, then [phases.stateful.generation]
     text, found = re.subn(r"(?m)^max-examples = \d+$", lambda _: f"max-examples = {next(counts, examples)}", text)
     if found != 2:
@@ -70,7 +70,7 @@ class _Sides:
         self.bare_reports: list[dict[str, Any]] = []
 
     def ours_argv(self) -> list[str]:
-        return [sys.executable, "-m", "conformance.suite", "--junit", str(self.scratch / "ours.xml")]
+        return [sys.executable, "-m", "suno_conformance.suite", "--junit", str(self.scratch / "ours.xml")]
 
     def ours_env(self) -> dict[str, str]:
         return python_env(
@@ -145,8 +145,8 @@ def _profiled(argv: list[str], env: dict[str, str], cwd: Path, output: Path) -> 
 
 def rows(budget: Budget) -> list[Row]:
     """Measure row 5."""
-    require("conformance.mock.__main__")
-    require("conformance.suite.__main__")
+    require("suno_conformance.mock.__main__")
+    require("suno_conformance.suite.__main__")
     with tempfile.TemporaryDirectory(prefix="bench-conformance-") as name:
         scratch = Path(name)
         config = scratch / "schemathesis.toml"
@@ -165,7 +165,7 @@ def rows(budget: Budget) -> list[Row]:
             )
             row = paired_row(
                 "5",
-                "conformance cases/s: python -m conformance.suite vs bare schemathesis run",
+                "conformance cases/s: python -m suno_conformance.suite vs bare schemathesis run",
                 unit="cases/s",
                 scale=1.0,
                 target=TARGET,

@@ -1,6 +1,6 @@
 """Row 6: ``make generate`` vs the bare generator command on the same effective spec.
 
-Ours is ``python -m suno_api._build --root <scratch> generate`` on a scratch copy of ``spec/`` and
+Ours is ``python -m suno_api_build._build --root <scratch> generate`` on a scratch copy of ``spec/`` and
 ``overlays/`` (the committed ``generated/`` is never touched): it validates the vendored spec, applies both
 overlays with their guards, validates the effective spec, then runs the pinned generator with its post-hooks.
 The baseline is the generator command alone, the same one ``_build`` runs, on the committed effective spec,
@@ -66,7 +66,7 @@ def _bare_command(scratch: Path, out: Path) -> list[str]:
 
 def _profile_build(root: Path) -> dict[str, Any]:
     """Profile our pipeline's in-process part (overlays and validation) in this process, warm."""
-    from suno_api._build import build_effective_spec  # noqa: PLC0415 - only on a miss
+    from suno_api_build._build import build_effective_spec  # noqa: PLC0415 - only on a miss
 
     def build() -> object:
         return build_effective_spec(root / "spec" / "suno-api.yaml", root / "overlays")
@@ -86,13 +86,13 @@ def _phases(root: Path, scratch: Path) -> dict[str, float]:
 
 def rows(budget: Budget) -> list[Row]:
     """Measure row 6."""
-    require("suno_api._build", "generate_into", "build_effective_spec")
+    require("suno_api_build._build", "generate_into", "build_effective_spec")
     with tempfile.TemporaryDirectory(prefix="bench-generate-") as name:
         scratch = Path(name)
         root = _scratch_checkout(scratch)
         shutil.copy2(ROOT / "generated" / "suno-api.effective.json", scratch / "suno-api.effective.json")
         bare_out = scratch / "bare" / "suno_api_client"
-        ours_argv = [sys.executable, "-m", "suno_api._build", "--root", str(root), "generate"]
+        ours_argv = [sys.executable, "-m", "suno_api_build._build", "--root", str(root), "generate"]
 
         def ours() -> float:
             return _run(ours_argv, ROOT)

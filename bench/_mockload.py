@@ -91,7 +91,7 @@ def _profiled(
 
 def rows(budget: Budget) -> list[Row]:
     """Measure rows 4a (submit) and 4b (record-info)."""
-    require("conformance.mock.__main__")
+    require("suno_conformance.mock.__main__")
     with tempfile.TemporaryDirectory(prefix="bench-mockload-") as name:
         scratch = Path(name)
         found: list[Row] = []

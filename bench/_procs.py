@@ -86,7 +86,7 @@ class ServedProcess:
     """A loopback server in a child process; a context manager that yields it with ``url`` and ``pid`` set.
 
     Args:
-        argv: The command, after the interpreter (``["-m", "conformance.mock", ...]``).
+        argv: The command, after the interpreter (``["-m", "suno_conformance.mock", ...]``).
         env: Extra environment variables.
         startup_timeout: Seconds to wait for the "listening on" line.
     """
@@ -176,7 +176,7 @@ class ServedProcess:
 def mock_process(
     *, stage_seconds: str = "3600", send_callbacks: bool = False, seed: int = 8, webhook_key: str | None = None
 ) -> ServedProcess:
-    """Return (not started) the mock served by ``python -m conformance.mock`` on a free loopback port.
+    """Return (not started) the mock served by ``python -m suno_conformance.mock`` on a free loopback port.
 
     Args:
         stage_seconds: Seconds per stage; the default keeps tasks PENDING for the whole benchmark.
@@ -186,7 +186,7 @@ def mock_process(
     """
     argv = [
         "-m",
-        "conformance.mock",
+        "suno_conformance.mock",
         "--port",
         "0",
         "--api-key",

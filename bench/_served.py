@@ -2,7 +2,7 @@
 
 ``bare`` is row 4's baseline: a bare Starlette app answering fixed bytes, ``POST`` on the submit path (it
 reads the body, as any endpoint must, and parses nothing) and ``GET`` on the record-info path. ``mock`` serves
-``MockApp`` as ``python -m conformance.mock`` does, for profiling. Both take the mock's own ``uvicorn_config``
+``MockApp`` as ``python -m suno_conformance.mock`` does, for profiling. Both take the mock's own ``uvicorn_config``
 with only the app swapped, so that both sides run under the same server settings.
 
 With ``--profile-out FILE`` the server profiles itself between SIGUSR1 (start) and SIGUSR2 (stop and write
@@ -27,8 +27,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from bench._bodies import RECORD_INFO_PATH, SUBMIT_PATH
-from conformance.mock import MockApp, MockSettings
-from conformance.mock._server import bind_socket, url_for, uvicorn_config
+from suno_conformance.mock import MockApp, MockSettings
+from suno_conformance.mock._server import bind_socket, url_for, uvicorn_config
 
 JSON_TYPE = "application/json"
 

@@ -149,7 +149,7 @@ def _explain_async(row: Row, body: dict[str, Any]) -> Row:
 
 def rows(budget: Budget) -> list[Row]:
     """Measure rows 1a (sync) and 1b (async) against one mock process."""
-    require("conformance.mock.__main__")
+    require("suno_conformance.mock.__main__")
     require("suno_api", "SunoClient", "AsyncSunoClient")
     body = valid_body()
     with mock_process() as mock:

@@ -43,7 +43,7 @@ def _best_of(call: Callable[[], object], batch: int, runs: int) -> float:
 
 def _breakdown(body: dict[str, Any], batch: int, runs: int) -> dict[str, float]:
     """Time the layers of a validation alone (microseconds per call)."""
-    from suno_api._validation import _validator, find_violations  # noqa: PLC0415 - the pieces being measured
+    from suno_api import _validator, find_violations  # noqa: PLC0415 - the pieces being measured
 
     validator = _validator()
     parts: dict[str, Callable[[], object]] = {
@@ -58,7 +58,7 @@ def _breakdown(body: dict[str, Any], batch: int, runs: int) -> dict[str, float]:
 
 
 def _keywords(name: str) -> str:
-    from suno_api._spec import REQUEST_SCHEMA, schema  # noqa: PLC0415 - see _breakdown
+    from suno_api.spec import REQUEST_SCHEMA, schema  # noqa: PLC0415 - see _breakdown
 
     sub = schema(REQUEST_SCHEMA).get("properties", {}).get(name, {})
     return ", ".join(f"{key}: {sub[key]}" for key in sub if key not in ("description", "example", "title"))
@@ -68,7 +68,7 @@ def _per_property(body: dict[str, Any], batch: int, runs: int) -> dict[str, floa
     """Time the request schema's check of each property alone (microseconds per call), slowest first."""
     import jsonschema_rs  # noqa: PLC0415 - the validator the overlay uses
 
-    from suno_api._spec import REQUEST_SCHEMA, effective_spec, schema  # noqa: PLC0415 - see _breakdown
+    from suno_api.spec import REQUEST_SCHEMA, effective_spec, schema  # noqa: PLC0415 - see _breakdown
 
     components = effective_spec()["components"]
     timed: dict[str, float] = {}

@@ -238,7 +238,7 @@ def _histogram(runs: list[dict[str, Any]]) -> dict[str, int]:
 
 def rows(budget: Budget) -> list[Row]:
     """Measure rows 7a (RSS growth) and 7b (polls per task)."""
-    require("conformance.mock.__main__")
+    require("suno_conformance.mock.__main__")
     require("suno_api", "AsyncSunoClient", "PollSchedule")
     results: dict[str, list[dict[str, Any]]] = {"ours": [], "raw": []}
     with (

@@ -12,7 +12,7 @@ really sends, ``wait()``, and callback verification. Everything public is import
             print(track.audio_url)
 """
 
-from suno_api._client import AsyncSunoClient, PollSchedule, SunoClient
+from suno_api._client import AsyncSunoClient, PollSchedule, SunoClient, is_loopback_host
 from suno_api._decoding import CallbackEvent, CallbackShape, TaskRecord, parse_callback, parse_record_info
 from suno_api._errors import (
     APIConnectionError,
@@ -95,6 +95,7 @@ __all__ = [
     "error_class_for_code",
     "error_from_response",
     "find_violations",
+    "is_loopback_host",
     "parse_callback",
     "parse_record_info",
     "read_audio_duration",

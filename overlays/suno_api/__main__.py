@@ -2,6 +2,6 @@
 
 import sys
 
-from suno_api._cli import main
+from suno_api.cli import main
 
 sys.exit(main())

@@ -1,6 +1,6 @@
 """Load and soak on the mock: 10,000 requests at concurrency 50, loopback only, bounded in count and time.
 
-The mock runs in its own process (``python -m conformance.mock``) so that its memory is measured alone. The
+The mock runs in its own process (``python -m suno_conformance.mock``) so that its memory is measured alone. The
 requests mix valid submits, record-info polls of tasks created during the run, and invalid requests (rule
 violations, schema violations, broken JSON, unknown and missing task ids). Every answer must be HTTP 200
 with an envelope that is valid against the effective spec's response schema for that operation and whose
@@ -62,7 +62,7 @@ def _mock_process() -> tuple[subprocess.Popen[str], str]:
     """Start the mock on a free loopback port; return the process and its URL (read from its banner)."""
     env = {name: value for name, value in os.environ.items() if not name.startswith(("SUNO_", "KIE_"))}
     env["SUNO_MOCK_SEND_CALLBACKS"] = "0"  # the bodies' callBackUrl is a dead port; callbacks are not soaked here
-    command = [sys.executable, "-m", "conformance.mock", "--port", "0", "--api-key", TOKEN]
+    command = [sys.executable, "-m", "suno_conformance.mock", "--port", "0", "--api-key", TOKEN]
     command += ["--stage-seconds", "0.5", "--seed", "7", "--log-level", "warning"]
     process = subprocess.Popen(  # noqa: S603 - our interpreter running our mock
         command,

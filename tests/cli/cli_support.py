@@ -14,7 +14,7 @@ from typing import Any
 
 from click.testing import CliRunner, Result
 
-from suno_api._cli import cli
+from suno_api.cli._main import cli
 
 KEY = "sk-cli-test-DO-NOT-PRINT-7d41c9"
 """The API key every mock of these tests accepts; it must never appear in any output."""

@@ -6,9 +6,9 @@ import os
 from collections.abc import Iterator
 
 import pytest
-from cli_support import KEY, SLOW_STAGE_SECONDS
+from tests.cli.cli_support import KEY, SLOW_STAGE_SECONDS
 
-from conformance.mock import MockServer, MockSettings
+from suno_conformance.mock import MockServer, MockSettings
 
 _VARIABLES = (
     "KIE_API_KEY",

@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
-from cli_support import (
+from tests.cli.cli_support import (
     KEY,
     MP3_MAGIC,
     BrokenAudioHost,
@@ -23,9 +23,9 @@ from cli_support import (
 )
 
 import suno_api._download as download_module
-from conformance.mock import MockApp, MockServer, MockSettings
+from suno_conformance.mock import MockApp, MockServer, MockSettings
 from suno_api import parse_record_info
-from suno_api._cli import EXIT_DOWNLOAD, EXIT_INTERRUPTED, EXIT_TERMINATED
+from suno_api.cli._main import EXIT_DOWNLOAD, EXIT_INTERRUPTED, EXIT_TERMINATED
 from suno_api._download import DownloadError, _publish, download_tracks, track_filename
 from suno_api_client.models import RecordTrack
 

@@ -7,7 +7,7 @@ import signal
 from pathlib import Path
 
 import pytest
-from cli_support import (
+from tests.cli.cli_support import (
     BODY_OPTIONS,
     KEY,
     MP3_MAGIC,
@@ -25,8 +25,8 @@ from cli_support import (
     start_process,
 )
 
-from conformance.mock import MockServer
-from suno_api._cli import EXIT_API, EXIT_INTERRUPTED, EXIT_INVALID, EXIT_TASK_FAILED, EXIT_UNKNOWN, EXIT_USAGE
+from suno_conformance.mock import MockServer
+from suno_api.cli._main import EXIT_API, EXIT_INTERRUPTED, EXIT_INVALID, EXIT_TASK_FAILED, EXIT_UNKNOWN, EXIT_USAGE
 
 
 def _submits(server: MockServer) -> int:

@@ -7,11 +7,11 @@ import json
 from pathlib import Path
 
 import pytest
-from cli_support import VALID_BODY, invoke, result_of, run_process
+from tests.cli.cli_support import VALID_BODY, invoke, result_of, run_process
 
-import suno_api._cli as cli_module
+import suno_api.cli._main as cli_module
 from suno_api import parse_record_info
-from suno_api._cli import EXIT_INTERNAL, EXIT_USAGE, _Progress, _State, main
+from suno_api.cli._main import EXIT_INTERNAL, EXIT_USAGE, _Progress, _State, main
 
 COMMANDS = [
     (),

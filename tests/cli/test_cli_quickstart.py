@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from cli_support import MP3_MAGIC, free_port, process_env
+from tests.cli.cli_support import MP3_MAGIC, free_port, process_env
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 START, END = "<!-- quickstart -->", "<!-- /quickstart -->"

@@ -8,9 +8,9 @@ import socket
 from pathlib import Path
 
 import httpx
-from cli_support import KEY, extend_args, invoke, process_env, result_of, run_process, start_process
+from tests.cli.cli_support import KEY, extend_args, invoke, process_env, result_of, run_process, start_process
 
-from suno_api._cli import EXIT_INVALID, EXIT_USAGE
+from suno_api.cli._main import EXIT_INVALID, EXIT_USAGE
 
 # A quick conformance run: few examples, a fixed seed, no stateful phase to speak of.
 _QUICK_SUITE = {"SUNO_CONFORMANCE_MAX_EXAMPLES": "3", "SUNO_CONFORMANCE_STATEFUL_EXAMPLES": "1"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cli_support import invoke, result_of
+from tests.cli.cli_support import invoke, result_of
 
 ROOT = Path(__file__).resolve().parents[2]
 VENDORED = str(ROOT / "spec" / "suno-api.yaml")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cli_support import MP3_MAGIC, extend_args, invoke, keyed, lines_of, result_of
+from tests.cli.cli_support import MP3_MAGIC, extend_args, invoke, keyed, lines_of, result_of
 
-from conformance.mock import MockServer
-from suno_api._cli import EXIT_API, EXIT_TASK_FAILED, EXIT_UNKNOWN, EXIT_USAGE
+from suno_conformance.mock import MockServer
+from suno_api.cli._main import EXIT_API, EXIT_TASK_FAILED, EXIT_UNKNOWN, EXIT_USAGE
 
 
 def _submit(server: MockServer, *extra: str) -> str:

@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-from cli_support import VALID_BODY, invoke, result_of
+from tests.cli.cli_support import VALID_BODY, invoke, result_of
 
 from suno_api import find_violations
-from suno_api._cli import EXIT_INVALID, EXIT_USAGE
+from suno_api.cli._main import EXIT_INVALID, EXIT_USAGE
 
 INVALID_BODY = {
     "defaultParamFlag": True,
@@ -95,7 +95,7 @@ def test_missing_file_is_a_usage_error(tmp_path: Path) -> None:
 
 def test_audio_file_is_read_for_its_length(tmp_path: Path) -> None:
     """--audio-file reads the source's length (about a second of silence here): continueAt 30 is past its end."""
-    from conformance.mock._files import silent_mp3  # noqa: PLC0415 - a second of silent MP3, as the mock serves
+    from suno_conformance.mock._files import silent_mp3  # noqa: PLC0415 - a second of silent MP3, as the mock serves
 
     audio = tmp_path / "song.mp3"
     audio.write_bytes(silent_mp3())

@@ -7,10 +7,10 @@ import time
 from pathlib import Path
 
 import pytest
-from cli_support import assert_no_secret, invoke, result_of
+from tests.cli.cli_support import assert_no_secret, invoke, result_of
 
 from suno_api import compute_signature
-from suno_api._cli import EXIT_INVALID, EXIT_USAGE
+from suno_api.cli._main import EXIT_INVALID, EXIT_USAGE
 
 SECRET = "whsec-cli-test-NEVER-PRINT-55e0"
 TASK_ID = "5c79c2b5a6e1d4f0"

@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 import pytest
-from client_support import TOKEN, FakeTime, Handler
+from tests.client.client_support import TOKEN, FakeTime, Handler
 
 from suno_api import AsyncSunoClient, PollSchedule, SunoClient
 

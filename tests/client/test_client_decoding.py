@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from client_support import Recorder, envelope, load_payload, record, respond
+from tests.client.client_support import Recorder, envelope, load_payload, record, respond
 
 from suno_api import (
     APIError,

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from client_support import Recorder, envelope, respond
+from tests.client.client_support import Recorder, envelope, respond
 
 from suno_api import (
     APIConnectionError,

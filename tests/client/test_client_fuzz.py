@@ -17,7 +17,7 @@ from typing import Any, Final
 
 import httpx
 import pytest
-from client_support import TOKEN, custom_body, envelope, load_payload, record
+from tests.client.client_support import TOKEN, custom_body, envelope, load_payload, record
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

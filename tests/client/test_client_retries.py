@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import httpx
 import pytest
-from client_support import FakeTime, Recorder, custom_body, envelope, record, respond
+from tests.client.client_support import FakeTime, Recorder, custom_body, envelope, record, respond
 
 from suno_api import (
     APIConnectionError,

@@ -9,8 +9,8 @@ from typing import Any
 
 import httpx
 import pytest
-from client_strategies import PROPERTIES, breaking_bodies, check_rule_shapes, valid_bodies
-from client_support import Recorder, custom_body, envelope, respond
+from tests.client.client_strategies import PROPERTIES, breaking_bodies, check_rule_shapes, valid_bodies
+from tests.client.client_support import Recorder, custom_body, envelope, respond
 from hypothesis import HealthCheck, Phase, find, given, settings
 from hypothesis import strategies as st
 

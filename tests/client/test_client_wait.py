@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from client_support import FakeTime, Recorder, custom_body, envelope, record, respond
+from tests.client.client_support import FakeTime, Recorder, custom_body, envelope, record, respond
 
 from suno_api import (
     ConfigurationError,

@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 import pytest
-from client_support import TOKEN, load_payload
+from tests.client.client_support import TOKEN, load_payload
 
 from suno_api import (
     CallbackEvent,

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from conformance.mock import MockServer, MockSettings
-from conformance.suite import SuiteOptions
+from suno_conformance.mock import MockServer, MockSettings
+from suno_conformance.suite import SuiteOptions
 
 MOCK_KEY = "tests-conformance-key"
 WEBHOOK_KEY = "tests-conformance-webhook-key"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from conformance.suite._cases import CALLBACK_PLACEHOLDER, BoundaryCase, base_body, derive
-from conformance.suite._oracle import Verdict
+from suno_conformance.suite._cases import CALLBACK_PLACEHOLDER, BoundaryCase, base_body, derive
+from suno_conformance.suite._oracle import Verdict
 from suno_api._spec import Rule, rules
 from suno_api._validation import find_violations
 

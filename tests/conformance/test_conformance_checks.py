@@ -12,8 +12,8 @@ import requests
 import schemathesis
 from schemathesis.core.failures import FailureGroup
 
-from conformance.mock import MockServer
-from conformance.suite._checks import (
+from suno_conformance.mock import MockServer
+from suno_conformance.suite._checks import (
     CALLBACK_CHECKS,
     RESPONSE_CHECKS,
     Callback,
@@ -35,7 +35,7 @@ from conformance.suite._checks import (
     undocumented_method,
     valid_accepted,
 )
-from conformance.suite._oracle import SentRequest, expect
+from suno_conformance.suite._oracle import SentRequest, expect
 from suno_api._signature import compute_signature
 from suno_api._spec import effective_spec_path
 
@@ -404,7 +404,7 @@ def test_a_schemathesis_check_without_a_run_skips() -> None:
 
 def test_every_check_is_documented_in_the_module_table() -> None:
     """The table of _checks.py names every response check."""
-    import conformance.suite._checks as module  # noqa: PLC0415 - the module itself is under test
+    import suno_conformance.suite._checks as module  # noqa: PLC0415 - the module itself is under test
 
     assert module.__doc__ is not None
     for check in RESPONSE_CHECKS:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from conformance.mock import MockServer
-from conformance.suite import SuiteOptions, run_suite
+from suno_conformance.mock import MockServer
+from suno_conformance.suite import SuiteOptions, run_suite
 
 
 def _accepted_submits(server: MockServer) -> int:

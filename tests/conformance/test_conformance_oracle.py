@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conformance.suite._oracle import Credentials, SentRequest, Verdict, expect
+from suno_conformance.suite._oracle import Credentials, SentRequest, Verdict, expect
 
 TOKEN = "test-token"
 VALID = {

@@ -7,18 +7,18 @@ from pathlib import Path
 import pytest
 import schemathesis
 
-import conformance.suite
-from conformance.suite import main
-from conformance.suite._cases import CALLBACK_PLACEHOLDER
-from conformance.suite._checks import Result
-from conformance.suite._drift import find_drift, strict_enums
-from conformance.suite._ledger import Ledger
-from conformance.suite._options import SuiteOptions
-from conformance.suite._oracle import Expectation, SentRequest, expect
-from conformance.suite._report import clean_junit, verdict
-from conformance.suite._runtime import _keep_callbacks_home
-from conformance.suite._safety import LiveSafety
-from conformance.suite._target import TargetError, is_loopback, open_target
+import suno_conformance.suite
+from suno_conformance.suite import main
+from suno_conformance.suite._cases import CALLBACK_PLACEHOLDER
+from suno_conformance.suite._checks import Result
+from suno_conformance.suite._drift import find_drift, strict_enums
+from suno_conformance.suite._ledger import Ledger
+from suno_conformance.suite._options import SuiteOptions
+from suno_conformance.suite._oracle import Expectation, SentRequest, expect
+from suno_conformance.suite._report import clean_junit, verdict
+from suno_conformance.suite._runtime import _keep_callbacks_home
+from suno_conformance.suite._safety import LiveSafety
+from suno_conformance.suite._target import TargetError, is_loopback, open_target
 from suno_api._spec import effective_spec_path, enum_values
 
 SECRET = "s3cr3t-token"
@@ -26,9 +26,9 @@ SECRET = "s3cr3t-token"
 
 def test_the_public_surface_is_sorted_and_real() -> None:
     """__all__ is sorted (constants, classes, functions, as ruff's RUF022 orders it) and every name exists."""
-    names = conformance.suite.__all__
+    names = suno_conformance.suite.__all__
     assert list(names) == sorted(names, key=lambda name: (not name.isupper(), not name[0].isupper(), name))
-    assert all(hasattr(conformance.suite, name) for name in names)
+    assert all(hasattr(suno_conformance.suite, name) for name in names)
 
 
 # ---------------------------------------------------------------------------------------------- drift
@@ -240,7 +240,7 @@ def test_live_callbacks_never_go_to_a_host_the_generator_made_up() -> None:
 
 
 def test_the_command_line_lists_the_defects_and_refuses_unknown_ones(capsys: pytest.CaptureFixture[str]) -> None:
-    """`python -m conformance.suite --list-defects`; an unknown --defect is a usage error (exit 2)."""
+    """`python -m suno_conformance.suite --list-defects`; an unknown --defect is a usage error (exit 2)."""
     assert main(["--list-defects"]) == 0
     assert "auth_ignored" in capsys.readouterr().out
     assert main(["--defect", "no_such_defect"]) == 2

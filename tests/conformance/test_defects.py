@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from conformance.defects import DefectInfo, catalogue
-from conformance.mock import MockServer
-from conformance.suite import Outcome, SuiteOptions, run_suite
+from suno_conformance.defects import DefectInfo, catalogue
+from suno_conformance.mock import MockServer
+from suno_conformance.suite import Outcome, SuiteOptions, run_suite
 
 CATALOGUE = catalogue()
 _OUTCOMES: dict[str, Outcome] = {}

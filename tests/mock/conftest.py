@@ -8,9 +8,9 @@ from typing import Any
 import httpx
 import jsonschema_rs
 import pytest
-from mock_support import Receiver, Recorder, Schemas, settings
+from tests.mock.mock_support import Receiver, Recorder, Schemas, settings
 
-from conformance.mock import MockApp, MockServer, VirtualClock
+from suno_conformance.mock import MockApp, MockServer, VirtualClock
 from suno_api._spec import effective_spec
 
 

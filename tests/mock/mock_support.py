@@ -15,7 +15,7 @@ import httpx
 import jsonschema_rs
 import pytest
 
-from conformance.mock import MockApp, MockSettings
+from suno_conformance.mock import MockApp, MockSettings
 
 KEY = "tests-mock-key"
 OTHER_KEY = "tests-mock-other-key"

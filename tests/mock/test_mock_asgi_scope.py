@@ -7,9 +7,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from mock_support import KEY, SUBMIT, valid_body
+from tests.mock.mock_support import KEY, SUBMIT, valid_body
 
-from conformance.mock import MockApp
+from suno_conformance.mock import MockApp
 
 pytestmark = pytest.mark.anyio
 

@@ -9,10 +9,10 @@ from typing import Any
 
 import httpx
 import pytest
-from mock_support import AUTH, WEBHOOK_KEY, Recorder, Schemas, api, submit, valid_body
+from tests.mock.mock_support import AUTH, WEBHOOK_KEY, Recorder, Schemas, api, submit, valid_body
 
-from conformance.mock import MockApp
-from conformance.mock._callbacks import loopback_refusal
+from suno_conformance.mock import MockApp
+from suno_conformance.mock._callbacks import loopback_refusal
 from suno_api import verify_webhook
 from suno_api._signature import compute_signature
 

@@ -7,9 +7,9 @@ from typing import Any
 
 import anyio
 import pytest
-from mock_support import KEY, WEBHOOK_KEY, Receiver, settings, valid_body
+from tests.mock.mock_support import KEY, WEBHOOK_KEY, Receiver, settings, valid_body
 
-from conformance.mock import MockApp, MockServer, VirtualClock
+from suno_conformance.mock import MockApp, MockServer, VirtualClock
 from suno_api import (
     APITimeoutError,
     AsyncSunoClient,

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import conformance.mock
+import suno_conformance.mock
 
 
 def test_all_lists_every_public_name() -> None:
     """Every public name of the package is in __all__, and every name in __all__ exists."""
-    public = {name for name in vars(conformance.mock) if not name.startswith("_")}
-    assert set(conformance.mock.__all__) == public
+    public = {name for name in vars(suno_conformance.mock) if not name.startswith("_")}
+    assert set(suno_conformance.mock.__all__) == public
 
 
 def test_all_is_sorted() -> None:
     """__all__ is sorted the way ruff's RUF022 sorts it: constants, classes, then functions."""
-    names = conformance.mock.__all__
+    names = suno_conformance.mock.__all__
 
     def kind(name: str) -> tuple[int, str]:
         if name.isupper():

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-from mock_support import AUTH, KEY, RECORD_INFO, SUBMIT, Receiver, eventually, settings, valid_body
+from tests.mock.mock_support import AUTH, KEY, RECORD_INFO, SUBMIT, Receiver, eventually, settings, valid_body
 
-from conformance.mock import MockApp, MockServer, VirtualClock
-from conformance.mock._server import bind_socket
+from suno_conformance.mock import MockApp, MockServer, VirtualClock
+from suno_conformance.mock._server import bind_socket
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -183,9 +183,9 @@ def _child_env(**extra: str) -> dict[str, str]:
 
 
 def test_the_command_line(tmp_path: Path) -> None:
-    """python -m conformance.mock prints its URL and a curl line, serves, and stops cleanly on SIGINT."""
+    """python -m suno_conformance.mock prints its URL and a curl line, serves, and stops cleanly on SIGINT."""
     process = subprocess.Popen(  # noqa: S603 - our interpreter running our own module
-        [sys.executable, "-m", "conformance.mock", "--port", "0", "--api-key", KEY, "--stage-seconds", "0"],
+        [sys.executable, "-m", "suno_conformance.mock", "--port", "0", "--api-key", KEY, "--stage-seconds", "0"],
         cwd=ROOT,
         env=_child_env(SUNO_MOCK_SEED="5"),
         stdout=subprocess.PIPE,
@@ -213,7 +213,7 @@ def test_the_command_line(tmp_path: Path) -> None:
 def test_the_command_line_names_a_bad_variable() -> None:
     """A bad SUNO_MOCK_* variable stops the CLI with exit code 2 and a message naming it."""
     result = subprocess.run(
-        [sys.executable, "-m", "conformance.mock"],
+        [sys.executable, "-m", "suno_conformance.mock"],
         cwd=ROOT,
         env=_child_env(SUNO_MOCK_ERROR_STYLE="loud"),
         capture_output=True,

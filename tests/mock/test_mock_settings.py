@@ -9,8 +9,8 @@ from typing import Any
 import attrs
 import pytest
 
-from conformance.mock import MockApp, MockSettings, VirtualClock
-from conformance.mock._settings import ENV_PREFIX
+from suno_conformance.mock import MockApp, MockSettings, VirtualClock
+from suno_conformance.mock._settings import ENV_PREFIX
 
 
 def test_defaults() -> None:

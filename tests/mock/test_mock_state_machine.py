@@ -9,10 +9,10 @@ from typing import Any
 
 import httpx
 import pytest
-from mock_support import AUTH, RECORD_INFO, SUBMIT, api, record, settings, submit, valid_body
+from tests.mock.mock_support import AUTH, RECORD_INFO, SUBMIT, api, record, settings, submit, valid_body
 
-from conformance.mock import OUTCOMES, MockApp, VirtualClock
-from conformance.mock._tasks import TaskIds, task_id_for
+from suno_conformance.mock import OUTCOMES, MockApp, VirtualClock
+from suno_conformance.mock._tasks import TaskIds, task_id_for
 from suno_api._spec import enum_values
 
 pytestmark = pytest.mark.anyio

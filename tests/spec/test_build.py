@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from suno_api import _build
+from suno_api_build import _build
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -10,7 +10,7 @@ import pytest
 import yaml
 from openapi_spec_validator import validate
 
-from suno_api._build import _inline_single_all_of
+from suno_api_build._build import _inline_single_all_of
 
 ROOT = Path(__file__).resolve().parents[2]
 VENDORED = yaml.safe_load((ROOT / "spec" / "suno-api.yaml").read_text(encoding="utf-8"))

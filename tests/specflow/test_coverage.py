@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from suno_api._build import build_effective_spec
-from suno_api._coverage import Gap, check_coverage, errata_names, read_errata
+from suno_api_build._build import build_effective_spec
+from suno_api_build._coverage import Gap, check_coverage, errata_names, read_errata
 
 ROOT = Path(__file__).resolve().parents[2]
 

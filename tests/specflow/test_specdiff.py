@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 import yaml
 
-from suno_api._build import build_effective_spec, dump_json
-from suno_api._specdiff import Change, diff_specs, main
+from suno_api_build._build import build_effective_spec, dump_json
+from suno_api_build._specdiff import Change, diff_specs, main
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "spec" / "suno-api.yaml"

@@ -22,8 +22,8 @@ import jsonschema_rs
 import pytest
 import yaml
 
-from suno_api._build import BuildError, build_effective_spec, check, generate
-from suno_api._specdiff import (
+from suno_api_build._build import BuildError, build_effective_spec, check, generate
+from suno_api_build._specdiff import (
     EXIT_CHANGED,
     EXIT_OVERLAYS_NEED_EDIT,
     CoverageReport,

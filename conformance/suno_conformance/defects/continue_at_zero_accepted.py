@@ -1,0 +1,14 @@
+"""continueAt 0 accepted: the range is "greater than 0" (continue-at-after-start), read here as ">= 0"."""
+
+from typing import Any
+
+from suno_conformance.mock import MockApp
+from suno_api import Violation
+
+
+class Defect(MockApp):
+    def validate_body(self, body: Any) -> list[Violation]:
+        found = super().validate_body(body)
+        if isinstance(body, dict) and body.get("continueAt") == 0:
+            found = [v for v in found if v.rule_id != "continue-at-after-start"]
+        return found

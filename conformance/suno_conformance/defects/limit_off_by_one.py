@@ -1,0 +1,14 @@
+"""Limit off by one: an 81-character title passes with V3_5/V4, whose limit is 80 (title-max-length-80)."""
+
+from typing import Any
+
+from suno_conformance.mock import MockApp
+from suno_api import Violation
+
+
+class Defect(MockApp):
+    def validate_body(self, body: Any) -> list[Violation]:
+        found = super().validate_body(body)
+        if isinstance(body, dict) and len(str(body.get("title", ""))) == 81:
+            found = [v for v in found if v.rule_id != "title-max-length-80"]
+        return found

@@ -1,0 +1,10 @@
+"""msg missing: envelopes carry no msg, where every envelope requires code and msg (ERRATA E-14)."""
+
+from typing import Any
+
+from suno_conformance.mock import MockApp
+
+
+class Defect(MockApp):
+    def envelope(self, code: int, msg: str, data: Any) -> dict[str, Any]:
+        return {"code": code, "data": data}

@@ -1,0 +1,15 @@
+"""A status outside the enum: record-info says COMPLETED where the documented TaskStatus is SUCCESS (drift)."""
+
+from typing import Any
+
+from suno_conformance.mock import MockApp, Task
+
+CAUGHT_AS = "drift"
+
+
+class Defect(MockApp):
+    def record_info_payload(self, task: Task) -> dict[str, Any]:
+        payload = super().record_info_payload(task)
+        if payload["status"] == "SUCCESS":
+            payload["status"] = "COMPLETED"
+        return payload

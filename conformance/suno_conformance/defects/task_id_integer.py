@@ -1,0 +1,10 @@
+"""taskId is an integer: the submit answers data.taskId as a number, where the spec says a non-empty string."""
+
+from typing import Any
+
+from suno_conformance.mock import MockApp, Task
+
+
+class Defect(MockApp):
+    def submit_payload(self, task: Task) -> dict[str, Any]:
+        return {"taskId": task.number + 1000}

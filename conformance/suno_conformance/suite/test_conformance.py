@@ -1,0 +1,121 @@
+"""The conformance suite: property-based tests of a kie.ai Suno upload-extend endpoint against the effective spec.
+
+Collected by ``python -m suno_conformance.suite`` (or ``pytest conformance/suite``), after the plugin has activated a
+run. Every test only *sends*: ``Run.send`` judges each answer with the envelope-aware checks and records the
+results, and the plugin fails each test that recorded a failure. In order:
+
+- ``test_examples_<operationId>`` / ``test_coverage_...`` / ``test_fuzzing_...``: schemathesis's phases, one
+  test per operation of the spec;
+- ``TestStateful``: submit -> record-info through the spec's links;
+- ``test_boundary``: the rule- and constraint-derived boundary cases (``_cases.py``);
+- ``test_credentials``: no token, a wrong token, on each operation;
+- ``test_callbacks``: the callbacks the target sends to the suite's receiver, and the final task states;
+- run-level judgements, last: a code 200 was reached; spec drift.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import hypothesis
+import pytest
+import schemathesis
+
+from suno_conformance.suite._cases import derive
+from suno_conformance.suite._oracle import RECORD_INFO, SUBMIT, Credentials, Operation, documented_operations
+from suno_conformance.suite._runtime import Phase, current
+
+RUN = current()
+
+PHASE_DOCS = {
+    "examples": "The spec's own examples (filled in where partial) get the answers the spec documents.",
+    "coverage": "Deterministic boundary and type variations of every field, missing parts, other methods.",
+    "fuzzing": "Random valid and invalid requests (``max-examples`` per operation).",
+}
+
+
+def _phase_test(phase: Phase, operation: Operation) -> Callable[..., None]:
+    """Return the test of ``phase`` for one operation (one test per operation: a distinct id in the reports)."""
+
+    def test(case: schemathesis.Case[Any]) -> None:
+        RUN.send(case, phase)
+
+    test.__name__ = test.__qualname__ = f"test_{phase}_{operation.operation_id}"
+    test.__doc__ = PHASE_DOCS[phase]
+    parametrized: Callable[..., None] = (
+        RUN.schema(phase).include(operation_id=operation.operation_id).parametrize()(test)
+    )
+    return parametrized
+
+
+# test_examples_uploadAndExtendAudio, test_coverage_getRecordInfo...: generated from the spec's operations.
+for _operation in documented_operations():
+    for _phase in ("examples", "coverage", "fuzzing"):
+        if RUN.phase_enabled(_phase):
+            globals()[f"test_{_phase}_{_operation.operation_id}"] = _phase_test(_phase, _operation)
+
+
+if RUN.phase_enabled("stateful"):
+
+    class TestStateful(RUN.state_machine().TestCase):  # type: ignore[misc]
+        """Scenarios of submits and record-info queries, following the spec's links."""
+
+        settings = RUN.stateful_settings()
+
+        def runTest(self) -> None:  # noqa: N802 - unittest's name
+            reason = RUN.stateful_skip_reason()
+            if reason is not None:
+                RUN.ledger.note(f"stateful phase not run: {reason}")
+                pytest.skip(reason)
+            try:
+                super().runTest()
+            except hypothesis.errors.Unsatisfiable:
+                # Live safety held back the submit of every scenario once the paid-call budget was spent.
+                RUN.ledger.note("stateful phase cut short: the paid-call budget was spent")
+
+
+@pytest.mark.parametrize("case_id", [case.id for case in derive().cases])
+def test_boundary(case_id: str) -> None:
+    """At-limit bodies are accepted, single-rule violations rejected, rules not applied outside their condition."""
+    RUN.send_boundary(derive().by_id(case_id))
+
+
+def test_every_rule_has_boundary_cases() -> None:
+    """Every rule of the rules overlay yields an at-limit body and a single-rule violation."""
+    assert not derive().problems, "\n".join(derive().problems)
+
+
+@pytest.mark.parametrize("operation_id", [SUBMIT, RECORD_INFO])
+@pytest.mark.parametrize("credentials", [Credentials.MISSING, Credentials.WRONG], ids=str)
+def test_credentials(operation_id: str, credentials: Credentials) -> None:
+    """An otherwise valid request without our token, or with a wrong one, is refused with 401."""
+    RUN.send_credentials_probe(operation_id, credentials)
+
+
+def test_callbacks() -> None:
+    """Callbacks reach the callBackUrl, signed, in the documented shape; record-info agrees with them."""
+    reason = RUN.callbacks_skip_reason()
+    if reason is not None:
+        RUN.ledger.note(f"callbacks not judged: {reason}")
+        pytest.skip(reason)
+    RUN.check_callbacks()
+
+
+@pytest.mark.run_gate
+def test_reached_success() -> None:
+    """Some answer had code 200: otherwise a wrong token (every answer 401) would pass every other check."""
+    result = RUN.gate_reached_success()
+    RUN.record_gate("reached_success", result)
+
+
+@pytest.mark.run_gate
+def test_spec_drift() -> None:
+    """Values outside the documented lists are reported (and fail the run with SUNO_CONFORMANCE_FAIL_ON_DRIFT=1)."""
+    entries = list(RUN.ledger.drift.values())
+    if not entries:
+        return
+    listed = "\n".join(f"{entry.label}: {entry.finding}" for entry in entries)
+    if RUN.options.fail_on_drift:
+        pytest.fail(f"spec drift (SUNO_CONFORMANCE_FAIL_ON_DRIFT=1):\n{listed}", pytrace=False)
+    pytest.skip(f"spec drift, not a failure: {len(entries)} value(s) outside the documented lists")

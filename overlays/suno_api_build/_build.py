@@ -1,0 +1,318 @@
+"""Build the effective spec and regenerate the client from it.
+
+The pipeline is: vendored spec (``spec/suno-api.yaml``) -> overlays, in the fixed order of ``OVERLAY_ORDER``
+-> effective spec (``generated/suno-api.effective.json``) -> pinned openapi-python-client ->
+``generated/suno_api_client``. Run it as ``python -m suno_api_build._build generate|check`` (the Makefile does).
+
+oas-patch applies the overlays but says nothing when an action's target matches nothing, and the generator
+says nothing when it meets a single-item inline ``allOf``; both are turned into build errors here, because
+either one silently produces a client that does not match the spec.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import difflib
+import filecmp
+import functools
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any, NamedTuple
+
+OVERLAY_ORDER = ("normalise", "rules")
+"""Overlay documents ``overlays/<name>.overlay.yaml``, applied in this order."""
+
+GENERATED_PACKAGE = "suno_api_client"
+EFFECTIVE_SPEC_NAME = "suno-api.effective.json"
+GENERATOR_CONFIG = "openapi-python-client.config.yaml"
+
+
+class BuildError(Exception):
+    """The spec or an overlay cannot produce a trustworthy client; the message says which file to fix."""
+
+
+def repo_root() -> Path:
+    """Return the checkout this module lives in (``overlays/suno_api/_build.py`` -> the repo)."""
+    return Path(__file__).resolve().parents[2]
+
+
+def load_document(path: Path) -> dict[str, Any]:
+    """Read a YAML or JSON document into a dict."""
+    import yaml  # noqa: PLC0415 - a build-time dependency; the runtime package never needs it
+
+    try:
+        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise BuildError(f"{path}: cannot read it as YAML/JSON: {exc}") from exc
+    if not isinstance(loaded, dict):
+        raise BuildError(f"{path}: expected a mapping at the top level, got {type(loaded).__name__}")
+    return loaded
+
+
+def overlay_paths(overlays_dir: Path) -> list[Path]:
+    """Return the overlay documents in application order; a missing one is an error."""
+    paths = [overlays_dir / f"{name}.overlay.yaml" for name in OVERLAY_ORDER]
+    missing = [str(path) for path in paths if not path.is_file()]
+    if missing:
+        raise BuildError(f"overlay document(s) missing: {', '.join(missing)}")
+    return paths
+
+
+@functools.cache
+def _parsed(target: str) -> Any:
+    # jsonpath-ng builds a new parser for every parse(); the same ~150 targets are matched on every build.
+    from jsonpath_ng.ext.parser import parse  # noqa: PLC0415 - build-time dependency
+
+    return parse(target)
+
+
+def _matches(document: dict[str, Any], target: str) -> list[Any]:
+    return list(_parsed(target).find(document))
+
+
+def _parent_target(target: str) -> str | None:
+    """Return the JSONPath of ``target``'s parent, for a copy that creates its target."""
+    if target.endswith("]") and "['" in target:
+        return target[: target.rindex("['")]
+    head, dot, _ = target.rpartition(".")
+    return head if dot and head else None
+
+
+class BrokenAction(NamedTuple):
+    """An overlay action that matches nothing in the document it is applied to."""
+
+    overlay: str
+    """The overlay document's file name."""
+    action_index: int
+    """The action's position in the document's ``actions``."""
+    target: str
+    problem: str
+
+    def __str__(self) -> str:
+        return f"{self.overlay}: action {self.action_index} (target {self.target!r}): {self.problem}"
+
+
+def apply_overlays_partially(
+    spec: dict[str, Any], overlay_files: Sequence[Path]
+) -> tuple[dict[str, Any], list[BrokenAction]]:
+    """Apply the overlays in order to a copy of ``spec``, skipping broken actions; return it and those actions.
+
+    An action is broken when its target matches nothing (for ``copy``, when its source or its target's parent
+    matches nothing: copy may create its target). Broken actions are skipped and the rest still applied, so one
+    run reports every broken action of every overlay.
+    """
+    from oas_patch.overlay import apply_overlay  # noqa: PLC0415 - build-time dependency
+
+    document = copy.deepcopy(spec)
+    broken: list[BrokenAction] = []
+    for path in overlay_files:
+        overlay = load_document(path)
+        for index, action in enumerate(overlay.get("actions", [])):
+            target = action.get("target", "")
+            problem = None
+            if "copy" in action:
+                parent = _parent_target(target)
+                if not _matches(document, action["copy"]):
+                    problem = f"copy source {action['copy']!r} matches nothing"
+                elif not _matches(document, target) and (parent is None or not _matches(document, parent)):
+                    problem = "matches nothing, and neither does its parent"
+            elif not _matches(document, target):
+                problem = "matches nothing"
+            if problem is None:
+                apply_overlay(document, {"actions": [action]})
+            else:
+                broken.append(BrokenAction(path.name, index, target, problem))
+    return document, broken
+
+
+def broken_actions(spec: dict[str, Any], overlay_files: Sequence[Path]) -> Iterator[str]:
+    """Apply the overlays in order to a copy of ``spec``, yielding a message for each action that matches nothing.
+
+    See ``apply_overlays_partially``: one run reports every broken action of every overlay.
+    """
+    for broken in apply_overlays_partially(spec, overlay_files)[1]:
+        yield str(broken)
+
+
+def apply_overlays(spec: dict[str, Any], overlay_files: Sequence[Path]) -> dict[str, Any]:
+    """Return the effective spec: ``spec`` with every overlay applied; raise if any action is broken."""
+    document, broken = apply_overlays_partially(spec, overlay_files)
+    if broken:
+        raise BuildError(
+            "overlay actions whose target matches nothing (upstream changed the spec, or the overlay has a typo;"
+            " edit the overlay named):\n  " + "\n  ".join(map(str, broken))
+        )
+    return document
+
+
+def single_all_of_wrappers(node: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[str | int, ...]]:
+    """Yield the path (keys and indexes from ``node``) of every single-item inline ``allOf`` wrapper in ``node``."""
+    if isinstance(node, dict):
+        all_of = node.get("allOf")
+        if isinstance(all_of, list) and len(all_of) == 1 and "$ref" not in all_of[0]:
+            yield path
+        for key, value in node.items():
+            yield from single_all_of_wrappers(value, (*path, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from single_all_of_wrappers(value, (*path, index))
+
+
+def _inline_single_all_of(node: Any) -> Iterator[str]:
+    for path in single_all_of_wrappers(node):
+        yield "#" + "".join(f"/{part}" for part in path)
+
+
+def check_generator_input(spec: dict[str, Any]) -> None:
+    """Refuse a spec the generator would silently mistranslate."""
+    wrappers = list(_inline_single_all_of(spec))
+    if wrappers:
+        raise BuildError(
+            "single-item inline allOf wrappers remain (openapi-python-client turns them into empty classes);"
+            " add a flatten action to overlays/normalise.overlay.yaml for:\n  " + "\n  ".join(wrappers)
+        )
+
+
+def validate_openapi(spec: dict[str, Any], name: str) -> None:
+    """Validate ``spec`` as OpenAPI 3.1, naming ``name`` in the error."""
+    from openapi_spec_validator import validate  # noqa: PLC0415 - build-time dependency
+
+    try:
+        validate(spec)
+    except Exception as exc:  # the validator raises several unrelated types; all mean "invalid"
+        raise BuildError(f"{name} is not a valid OpenAPI document: {exc}") from exc
+
+
+def build_effective_spec(spec_path: Path, overlays_dir: Path) -> dict[str, Any]:
+    """Load, check and overlay the vendored spec; return the effective spec."""
+    spec = load_document(spec_path)
+    validate_openapi(spec, str(spec_path))
+    effective = apply_overlays(spec, overlay_paths(overlays_dir))
+    validate_openapi(effective, f"the effective spec ({spec_path} + overlays)")
+    check_generator_input(effective)
+    return effective
+
+
+def dump_json(document: dict[str, Any]) -> str:
+    """Serialise a document the same way every time (key order kept, UTF-8, trailing newline)."""
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _tool(name: str) -> str:
+    beside_python = Path(sys.executable).parent / name
+    found = str(beside_python) if beside_python.exists() else shutil.which(name)
+    if found is None:
+        raise BuildError(f"{name} is not installed; run `make generate`, which bootstraps .venv")
+    return found
+
+
+def generate_into(root: Path, out_dir: Path, spec_path: Path | None = None) -> None:
+    """Write the effective spec and the generated package into ``out_dir`` (which must not exist yet)."""
+    root = root.resolve()  # the generator runs in out_dir: a relative --root would point elsewhere there
+    effective = build_effective_spec(spec_path or root / "spec" / "suno-api.yaml", root / "overlays")
+    out_dir.mkdir(parents=True)
+    effective_path = out_dir / EFFECTIVE_SPEC_NAME
+    effective_path.write_text(dump_json(effective), encoding="utf-8")
+    # The post-hooks call ruff by name: put the pinned one first on PATH, and let no user config reach it.
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+    env.pop("RUFF_CACHE_DIR", None)
+    command = [
+        _tool("openapi-python-client"),
+        "generate",
+        "--path",
+        str(effective_path),
+        "--meta",
+        "none",
+        "--config",
+        str(root / "overlays" / GENERATOR_CONFIG),
+        "--output-path",
+        str(out_dir / GENERATED_PACKAGE),
+        "--fail-on-warning",
+    ]
+    result = subprocess.run(command, capture_output=True, text=True, env=env, cwd=out_dir, check=False)  # noqa: S603
+    if result.returncode != 0:
+        raise BuildError(f"openapi-python-client failed:\n{result.stdout}{result.stderr}")
+    # --meta none writes no PEP 561 marker; without it mypy ignores the package's types in users' code.
+    (out_dir / GENERATED_PACKAGE / "py.typed").write_text("", encoding="utf-8")
+
+
+def _tree(directory: Path) -> dict[str, Path]:
+    return {
+        str(path.relative_to(directory)): path
+        for path in sorted(directory.rglob("*"))
+        if path.is_file() and "__pycache__" not in path.parts
+    }
+
+
+def diff_trees(expected: Path, actual: Path) -> str:
+    """Return a unified diff of two directory trees ('' when they are identical)."""
+    expected_files, actual_files = _tree(expected), _tree(actual)
+    chunks: list[str] = []
+    for name in sorted(expected_files.keys() | actual_files.keys()):
+        old, new = actual_files.get(name), expected_files.get(name)
+        if old is not None and new is not None and filecmp.cmp(old, new, shallow=False):
+            continue
+        old_lines = old.read_text(encoding="utf-8").splitlines(keepends=True) if old else []
+        new_lines = new.read_text(encoding="utf-8").splitlines(keepends=True) if new else []
+        chunks.extend(difflib.unified_diff(old_lines, new_lines, f"generated/{name}", f"regenerated/{name}"))
+    return "".join(chunks)
+
+
+def generate(root: Path, spec_path: Path | None = None) -> None:
+    """Regenerate ``generated/`` in place, replacing it only once the new output is complete."""
+    target = root / "generated"
+    with tempfile.TemporaryDirectory(prefix="suno-generate-") as scratch:
+        fresh = Path(scratch) / "generated"
+        generate_into(root, fresh, spec_path)
+        if target.exists():
+            shutil.rmtree(target)
+        shutil.copytree(fresh, target)
+
+
+def check(root: Path) -> str:
+    """Regenerate into a scratch directory and return the diff against ``generated/`` ('' when up to date)."""
+    with tempfile.TemporaryDirectory(prefix="suno-check-") as scratch:
+        fresh = Path(scratch) / "generated"
+        generate_into(root, fresh)
+        return diff_trees(fresh, root / "generated")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command-line entry: ``generate [--spec PATH]`` or ``check``."""
+    parser = argparse.ArgumentParser(prog="python -m suno_api_build._build", description=__doc__.splitlines()[0])
+    parser.add_argument("--root", type=Path, default=repo_root(), help="the checkout (default: this one)")
+    commands = parser.add_subparsers(dest="command", required=True)
+    generate_parser = commands.add_parser("generate", help="regenerate generated/ from spec/ and overlays/")
+    generate_parser.add_argument("--spec", type=Path, help="a candidate spec instead of spec/suno-api.yaml")
+    commands.add_parser("check", help="fail with a diff when generated/ is stale or was edited by hand")
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "generate":
+            generate(args.root, args.spec)
+            print(f"generated/ rebuilt from {args.spec or 'spec/suno-api.yaml'} and overlays/", file=sys.stderr)
+            return 0
+        difference = check(args.root)
+    except BuildError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    if difference:
+        sys.stdout.write(difference)
+        print(
+            "\nerror: generated/ does not match what the spec and overlays produce (stale, or edited by hand)."
+            "\nRun `make generate` and commit the result; never edit files under generated/.",
+            file=sys.stderr,
+        )
+        return 1
+    print("generated/ is up to date", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,285 @@
+"""Rules coverage: check that the rules overlay still fits the spec it is applied to.
+
+``check_coverage`` reads an effective spec (vendored spec + overlays) and returns a ``Gap`` for each of:
+
+- ``missing-schema``: the request schema or the ``SunoModel`` enum is gone (the normalise overlay no longer
+  names it);
+- ``model-without-limit``: a ``SunoModel`` value that no limits rule gives a character limit for ``prompt``,
+  ``style`` or ``title``;
+- ``conflicting-limits``: two rules give one model different limits for the same field;
+- ``unknown-model``: a rule names a model the enum no longer has;
+- ``models-mismatch``: a rule's ``x-rule-models`` differ from the models its ``if`` selects;
+- ``unknown-field``: a rule, audio rule or field hint names a field the request schema does not have;
+- ``forbidden-field-defined``: a rule forbids a field (``not: {required: [...]}``) the request schema now defines;
+- ``undiscussed-required``: a required request field that no rule, field hint or ``spec/ERRATA.md`` discusses;
+- ``stale-source``: a rule's ``x-rule-source`` quotes text the spec no longer contains.
+
+Every gap names the file to edit. A field counts as discussed by ``spec/ERRATA.md`` when its name appears there
+in backticks.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+REQUEST_SCHEMA = "UploadExtendRequest"  # FIXME(build): derive from the submit operation
+
+MODEL_ENUM = "SunoModel"
+LIMITED_FIELDS = ("prompt", "style", "title")
+"""The request fields upstream gives per-model character limits for."""
+RULES_OVERLAY = "overlays/rules.overlay.yaml"
+NORMALISE_OVERLAY = "overlays/normalise.overlay.yaml"
+ERRATA = "spec/ERRATA.md"
+
+
+@attrs.frozen
+class Gap:
+    """One way in which the rules no longer cover the spec."""
+
+    kind: str
+    subject: str
+    """The model, rule id or field the gap is about."""
+    message: str
+    edit: str
+    """The file to edit, relative to the checkout."""
+
+    def __str__(self) -> str:
+        return f"{self.message} [edit {self.edit}]"
+
+    def to_dict(self) -> dict[str, str]:
+        """Return the gap as JSON-ready data."""
+        return attrs.asdict(self)
+
+
+def errata_names(text: str) -> frozenset[str]:
+    """Return everything ``spec/ERRATA.md`` writes in backticks (the fields it discusses, among others)."""
+    return frozenset(re.findall(r"`([^`\n]+)`", text))
+
+
+def read_errata(root: Path) -> str:
+    """Return ``spec/ERRATA.md`` of the checkout ``root``, or '' when there is none."""
+    path = root / ERRATA
+    return path.read_text(encoding="utf-8") if path.is_file() else ""
+
+
+def _named_fields(schema: Any, negated: bool = False) -> Iterator[tuple[str, bool]]:
+    """Yield (request field, whether it is named under a ``not``) for each field a rule's schema names."""
+    if not isinstance(schema, Mapping):
+        return
+    for name in schema.get("properties", {}):
+        yield name, negated
+    for name in schema.get("required", []):
+        yield name, negated
+    for key in ("if", "then", "else"):
+        yield from _named_fields(schema.get(key), negated)
+    for key in ("allOf", "anyOf", "oneOf"):
+        for item in schema.get(key, []):
+            yield from _named_fields(item, negated)
+    yield from _named_fields(schema.get("not"), not negated)
+
+
+def _selected_models(rule: Mapping[str, Any]) -> list[str] | None:
+    """Return the models a rule's ``if`` selects, or None when it does not look at the model."""
+    condition = rule.get("if")
+    model = condition.get("properties", {}).get("model", {}) if isinstance(condition, Mapping) else {}
+    if "enum" in model:
+        return list(model["enum"])
+    if "const" in model:
+        return [model["const"]]
+    return None
+
+
+def _spec_text(node: Any) -> Iterator[str]:
+    """Yield every description and summary of the spec, leaving out the overlays' own ``x-`` texts."""
+    if isinstance(node, Mapping):
+        for key, value in node.items():
+            if str(key).startswith("x-"):
+                continue
+            if key in ("description", "summary") and isinstance(value, str):
+                yield value
+            else:
+                yield from _spec_text(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _spec_text(item)
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _stale_source(rule_id: str, source: Any, spec_text: str, numbers: str = "") -> Gap | None:
+    # A source may quote several sentences joined by "; " (one per model group); each must still be there.
+    missing = [part for part in _squash(str(source)).split("; ") if part and part not in spec_text]
+    if not missing:
+        return None
+    return Gap(
+        "stale-source",
+        rule_id,
+        f"rule {rule_id} quotes {'; '.join(repr(part) for part in missing)}, which the spec no longer says: quote"
+        f" the current sentence in its x-rule-source, and check that the rule still says the same{numbers}",
+        RULES_OVERLAY,
+    )
+
+
+def _rule_gaps(rule: Mapping[str, Any], models: list[str], fields: Mapping[str, Any], spec_text: str) -> Iterator[Gap]:
+    rule_id = str(rule.get("x-rule-id", "?"))
+    declared, selected = rule.get("x-rule-models"), _selected_models(rule)
+    if declared is not None and selected is not None and set(declared) != set(selected):
+        yield Gap(
+            "models-mismatch",
+            rule_id,
+            f"rule {rule_id}: x-rule-models {sorted(declared)} differ from the models its `if` selects"
+            f" {sorted(selected)}: make them the same",
+            RULES_OVERLAY,
+        )
+    unknown_models = sorted({*(declared or ()), *(selected or ())} - set(models))
+    if unknown_models:
+        yield Gap(
+            "unknown-model",
+            rule_id,
+            f"rule {rule_id} names {', '.join(unknown_models)}, which {MODEL_ENUM} no longer has: remove"
+            f" {'it' if len(unknown_models) == 1 else 'them'} from its x-rule-models and `if`",
+            RULES_OVERLAY,
+        )
+    named = list(_named_fields(rule))
+    forbidden = {name for name, negated in named if negated}
+    wanted = {name for name, negated in named if not negated}
+    field = rule.get("x-rule-field")
+    if isinstance(field, str) and field not in forbidden:
+        wanted.add(field)
+    for name in sorted(wanted - set(fields)):
+        yield Gap(
+            "unknown-field",
+            rule_id,
+            f"rule {rule_id} names the field `{name}`, which {REQUEST_SCHEMA} no longer has: rewrite or remove the"
+            " rule (rule ids are never reused)",
+            RULES_OVERLAY,
+        )
+    for name in sorted(forbidden & set(fields)):
+        yield Gap(
+            "forbidden-field-defined",
+            rule_id,
+            f"rule {rule_id} forbids the field `{name}`, which {REQUEST_SCHEMA} now defines: decide whether the"
+            " rule still holds (and say why in spec/ERRATA.md)",
+            RULES_OVERLAY,
+        )
+    if "x-rule-source" in rule:
+        stale = _stale_source(rule_id, rule["x-rule-source"], spec_text)
+        if stale is not None:
+            yield stale
+
+
+def _limit_gaps(rules: list[Mapping[str, Any]], models: list[str], fields: Mapping[str, Any]) -> Iterator[Gap]:
+    limits: defaultdict[tuple[str, str], dict[str, Any]] = defaultdict(dict)
+    for rule in rules:
+        then = rule.get("then")
+        bounded = then.get("properties", {}) if isinstance(then, Mapping) else {}
+        applies_to = _selected_models(rule) or rule.get("x-rule-models") or models
+        for field, schema in bounded.items():
+            if isinstance(schema, Mapping) and "maxLength" in schema:
+                for model in applies_to:
+                    limits[model, field][str(rule.get("x-rule-id", "?"))] = schema["maxLength"]
+    limited = [field for field in dict.fromkeys([*LIMITED_FIELDS, *(f for _, f in limits)]) if field in fields]
+    for model in models:
+        missing = [field for field in limited if (model, field) not in limits]
+        if missing:
+            yield Gap(
+                "model-without-limit",
+                model,
+                f"model {model} has no character limit for {', '.join(missing)}: add {model} to the x-rule-models"
+                " and `if` of one limits rule per field (or add a rule with a new id)",
+                RULES_OVERLAY,
+            )
+    for (model, field), by_rule in sorted(limits.items()):
+        if model in models and len(set(by_rule.values())) > 1:
+            given = ", ".join(f"{limit} ({rule_id})" for rule_id, limit in by_rule.items())
+            yield Gap(
+                "conflicting-limits",
+                model,
+                f"model {model} gets different `{field}` limits: {given}: keep it in one of these rules",
+                RULES_OVERLAY,
+            )
+
+
+def check_coverage(effective: Mapping[str, Any], errata: str = "") -> tuple[Gap, ...]:
+    """Return how the rules in ``effective`` fail to cover it (empty when they cover it fully).
+
+    Args:
+        effective: an effective spec (vendored spec + overlays).
+        errata: the text of ``spec/ERRATA.md``; a required field it names in backticks counts as discussed.
+    """
+    schemas = effective.get("components", {}).get("schemas", {})
+    missing = [name for name in (REQUEST_SCHEMA, MODEL_ENUM) if name not in schemas]
+    if missing:
+        return tuple(
+            Gap(
+                "missing-schema",
+                name,
+                f"the effective spec has no component schema {name}: the action of the normalise overlay that"
+                " names it no longer matches what upstream publishes",
+                NORMALISE_OVERLAY,
+            )
+            for name in missing
+        )
+    request = schemas[REQUEST_SCHEMA]
+    fields: Mapping[str, Any] = request.get("properties", {})
+    models = [str(model) for model in schemas[MODEL_ENUM].get("enum", [])]
+    rules = [item for item in request.get("allOf", []) if isinstance(item, Mapping) and "x-rule-id" in item]
+    audio_rules = [item for item in request.get("x-audio-rules", []) if isinstance(item, Mapping)]
+    hints: Mapping[str, Any] = request.get("x-field-hints", {})
+    spec_text = _squash("\n".join(_spec_text(effective)))
+
+    gaps: list[Gap] = []
+    for rule in rules:
+        gaps.extend(_rule_gaps(rule, models, fields, spec_text))
+    gaps.extend(_limit_gaps(rules, models, fields))
+    for rule in audio_rules:
+        rule_id, field = str(rule.get("x-rule-id", "?")), rule.get("x-rule-field")
+        if field not in fields:
+            gaps.append(
+                Gap(
+                    "unknown-field",
+                    rule_id,
+                    f"audio rule {rule_id} names the field `{field}`, which {REQUEST_SCHEMA} no longer has",
+                    RULES_OVERLAY,
+                )
+            )
+        if "x-rule-source" in rule:
+            limit = rule.get("x-max-duration-seconds")
+            numbers = "" if limit is None else f" (its x-max-duration-seconds is {limit})"
+            stale = _stale_source(rule_id, rule["x-rule-source"], spec_text, numbers)
+            if stale is not None:
+                gaps.append(stale)
+    gaps.extend(
+        Gap(
+            "unknown-field",
+            f"x-field-hints.{name}",
+            f"x-field-hints has an entry for `{name}`, which {REQUEST_SCHEMA} no longer has: remove it",
+            RULES_OVERLAY,
+        )
+        for name in hints
+        if name not in fields
+    )
+
+    discussed = {name for rule in rules for name, _ in _named_fields(rule)}
+    discussed |= {str(rule.get("x-rule-field")) for rule in [*rules, *audio_rules]}
+    discussed |= set(hints) | errata_names(errata)
+    gaps.extend(
+        Gap(
+            "undiscussed-required",
+            name,
+            f"`{name}` is required, and neither the rules nor {ERRATA} say anything about it: add an x-field-hints"
+            f" entry (or a rule) for it, or an {ERRATA} entry that names it in backticks",
+            RULES_OVERLAY,
+        )
+        for name in request.get("required", [])
+        if name not in discussed
+    )
+    return tuple(gaps)

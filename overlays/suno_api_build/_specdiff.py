@@ -1,0 +1,689 @@
+"""Compare two effective specs: what changes in the API surface, whether the overlays still apply, rules coverage.
+
+Upstream republishes its page from time to time. Before regenerating, a user wants to know what the client
+will change, whether our overlays still fit the new spec, and whether the rules still cover it. This module
+compares EFFECTIVE specs (a vendored spec with ``overlays/`` applied, as ``_build`` makes them), because that is
+what the generated client and the runtime rules are made from.
+
+Run it as ``python -m suno_api_build._specdiff OLD NEW [--json]`` (``make spec-diff NEW=path``) or, for the rules
+coverage of one spec alone, ``python -m suno_api_build._specdiff --coverage [SPEC]``. A path whose name ends with
+``.effective.json`` (as ``generated/suno-api.effective.json``) is read as an effective spec already; any other is
+a vendored spec to which the checkout's overlays are applied.
+
+Exit codes:
+
+- 0: no change in the API surface; the overlays apply cleanly and the rules cover NEW.
+- 1: the API surface changed; the overlays apply cleanly and the rules cover NEW. Review the changes, vendor NEW
+  as ``spec/suno-api.yaml``, then ``make generate``.
+- 2: the overlays need editing first: an action matches nothing in NEW, a single-item ``allOf`` wrapper is left
+  that no action flattens, the effective spec is invalid, or rules coverage fails.
+- 3: nothing was compared: bad arguments, an unreadable file, or a NEW/OLD that is not valid OpenAPI.
+
+The functions are the API a CLI builds on: ``load_effective`` -> ``diff_specs`` -> ``SpecDiff`` (``to_text``,
+``to_dict``); ``compare`` does all of it for two paths and adds overlay health and coverage (``Report``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+import attrs
+
+from suno_api_build import _build
+from suno_api_build._coverage import NORMALISE_OVERLAY, Gap, check_coverage, read_errata
+
+EXIT_NO_CHANGE = 0
+EXIT_CHANGED = 1
+EXIT_OVERLAYS_NEED_EDIT = 2
+EXIT_ERROR = 3
+
+EFFECTIVE_SUFFIX = ".effective.json"
+"""A file named like this is an effective spec already (``_build`` writes ``suno-api.effective.json``)."""
+
+SECTIONS = {
+    "server": "Servers",
+    "security": "Security schemes",
+    "operation": "Operations",
+    "parameter": "Parameters",
+    "request": "Request bodies",
+    "response": "Responses",
+    "schema": "Schemas and enums",
+    "field": "Fields",
+    "rule": "Rules (overlays/rules.overlay.yaml)",
+}
+"""The parts of the surface a ``Change`` can be about, in report order, with their report titles."""
+
+_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+_BOUNDS = (
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "multipleOf",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "minItems",
+    "maxItems",
+)
+_VALUE_SETS = ("enum", "x-rule-models")
+"""Facts compared value by value: a change lists the values added and removed."""
+
+Facts = dict[str, Any]
+Surface = dict[tuple[str, str], Facts]
+"""(section, location) -> what the spec says there that a client depends on."""
+
+
+# --- the surface of one effective spec
+
+
+def _unwrap(schema: Any) -> Any:
+    """Return what a single-item inline ``allOf`` wrapper (upstream's quirk) stands for, else ``schema``."""
+    while isinstance(schema, Mapping):
+        all_of = schema.get("allOf")
+        if not (
+            isinstance(all_of, list)
+            and len(all_of) == 1
+            and isinstance(all_of[0], Mapping)
+            and "$ref" not in all_of[0]
+            and "x-rule-id" not in all_of[0]
+        ):
+            break
+        schema = {**{key: value for key, value in schema.items() if key != "allOf"}, **all_of[0]}
+    return schema
+
+
+def _kind(schema: Any) -> str:
+    """Summarise a schema's type: ``string``, ``SunoModel`` (a $ref), ``number | null``, ``array of X``."""
+    schema = _unwrap(schema)
+    if not isinstance(schema, Mapping):
+        return "any"
+    if "$ref" in schema:
+        return str(schema["$ref"]).rsplit("/", 1)[-1]
+    for key in ("anyOf", "oneOf"):
+        if key in schema:
+            return " | ".join(_kind(item) for item in schema[key])
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        return " | ".join(map(str, kind))
+    if kind == "array":
+        return f"array of {_kind(schema.get('items'))}"
+    return "any" if kind is None else str(kind)
+
+
+def _schema_facts(schema: Any) -> Facts:
+    schema = _unwrap(schema)
+    if not isinstance(schema, Mapping):
+        return {}
+    facts: Facts = {"type": _kind(schema)}
+    facts.update({key: schema[key] for key in ("format", "const", "default") if key in schema})
+    if "enum" in schema:
+        facts["enum"] = list(schema["enum"])
+    facts.update({key: schema[key] for key in _BOUNDS if key in schema})
+    if schema.get("deprecated"):
+        facts["deprecated"] = True
+    return facts
+
+
+def _add_rule(surface: Surface, rule: Mapping[str, Any]) -> None:
+    facts: Facts = {"x-rule-field": rule.get("x-rule-field")}
+    if "x-rule-models" in rule:
+        facts["x-rule-models"] = list(rule["x-rule-models"])
+    for part in (rule, rule.get("then")):
+        properties = part.get("properties", {}) if isinstance(part, Mapping) else {}
+        for field, schema in properties.items():
+            if isinstance(schema, Mapping):
+                facts.update({f"{field} {key}": schema[key] for key in _BOUNDS if key in schema})
+    if "x-max-duration-seconds" in rule:
+        facts["x-max-duration-seconds"] = rule["x-max-duration-seconds"]
+    surface["rule", str(rule.get("x-rule-id"))] = facts
+
+
+def _add_members(surface: Surface, location: str, schema: Mapping[str, Any]) -> None:
+    """Add the fields of an inline object schema (and of its inline branches and items) under ``location``."""
+    required = set(schema.get("required", []))
+    for name, member in schema.get("properties", {}).items():
+        _add_schema(surface, "field", f"{location}.{name}", member, required=name in required)
+    items = _unwrap(schema.get("items"))
+    if isinstance(items, Mapping) and "$ref" not in items:
+        _add_members(surface, f"{location}[]", items)
+    for key in ("allOf", "anyOf", "oneOf"):
+        for item in map(_unwrap, schema.get(key, [])):
+            if not isinstance(item, Mapping) or "$ref" in item:
+                continue
+            if "x-rule-id" in item:
+                _add_rule(surface, item)
+            else:
+                _add_members(surface, location, item)
+    for rule in schema.get("x-audio-rules", []):
+        _add_rule(surface, rule)
+
+
+def _add_schema(surface: Surface, section: str, location: str, schema: Any, required: bool | None = None) -> None:
+    schema = _unwrap(schema)
+    if not isinstance(schema, Mapping):
+        return
+    facts = _schema_facts(schema)
+    surface[section, location] = facts if required is None else {"required": required, **facts}
+    _add_members(surface, location, schema)
+
+
+def _resolve(document: Mapping[str, Any], node: Any) -> Any:
+    """Follow a local ``$ref`` (``#/components/...``) of a parameter, request body or response."""
+    ref = node.get("$ref") if isinstance(node, Mapping) else None
+    if not isinstance(ref, str) or not ref.startswith("#/"):
+        return node
+    target: Any = document
+    for part in ref[2:].split("/"):
+        target = target.get(part.replace("~1", "/").replace("~0", "~"), {}) if isinstance(target, Mapping) else {}
+    return target
+
+
+def _add_content(surface: Surface, location: str, content: Mapping[str, Any], facts: Facts) -> None:
+    for media, entry in content.items():
+        schema = _unwrap(entry.get("schema")) if isinstance(entry, Mapping) else None
+        facts[media] = _kind(schema)
+        if isinstance(schema, Mapping) and "$ref" not in schema:
+            _add_members(surface, location, schema)
+
+
+def _add_operations(surface: Surface, document: Mapping[str, Any], paths: Any, suffix: str = "") -> None:
+    """Add the operations of a ``paths`` (or callback) mapping; ``suffix`` says whose callback they are."""
+    for path, item in (paths or {}).items():
+        if not isinstance(item, Mapping):
+            continue
+        for method in _METHODS:
+            operation = item.get(method)
+            if not isinstance(operation, Mapping):
+                continue
+            label = f"{method.upper()} {path}{suffix}"
+            facts: Facts = {"operationId": operation.get("operationId")}
+            if operation.get("deprecated"):
+                facts["deprecated"] = True
+            surface["operation", label] = facts
+            for declared in [*item.get("parameters", []), *operation.get("parameters", [])]:
+                parameter = _resolve(document, declared)
+                surface["parameter", f"{label} {parameter.get('in')} {parameter.get('name')}"] = {
+                    "required": bool(parameter.get("required")),
+                    **_schema_facts(parameter.get("schema")),
+                }
+            body = _resolve(document, operation.get("requestBody"))
+            if isinstance(body, Mapping):
+                body_facts: Facts = {"required": bool(body.get("required"))}
+                _add_content(surface, f"{label} request", body.get("content", {}), body_facts)
+                surface["request", label] = body_facts
+            for code, response in operation.get("responses", {}).items():
+                response_facts: Facts = {}
+                content = _resolve(document, response).get("content", {})
+                _add_content(surface, f"{label} {code}", content, response_facts)
+                surface["response", f"{label} {code}"] = response_facts
+            for name, callback in operation.get("callbacks", {}).items():
+                _add_operations(surface, document, callback, f" (callback {name} of {method.upper()} {path})")
+
+
+def surface(document: Mapping[str, Any]) -> Surface:
+    """Return what a client depends on in ``document``, keyed by (section, location).
+
+    That is: servers, security schemes, operations, parameters, request bodies, responses, component schemas,
+    their fields, enums and bounds, and the overlays' rules. Descriptions and examples are left out.
+    """
+    found: Surface = {}
+    for server in document.get("servers", []):
+        found["server", str(server.get("url"))] = {}
+    components = document.get("components", {})
+    for name, scheme in components.get("securitySchemes", {}).items():
+        keys = ("type", "scheme", "in", "name", "bearerFormat")
+        found["security", name] = {key: scheme[key] for key in keys if key in scheme}
+    _add_operations(found, document, document.get("paths"))
+    for name, schema in components.get("schemas", {}).items():
+        _add_schema(found, "schema", name, schema)
+    return found
+
+
+# --- comparing two surfaces
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return " | ".join(map(_show, value))
+    return json.dumps(value)
+
+
+def _summary(facts: Facts) -> str:
+    parts = []
+    for key, value in facts.items():
+        if key == "required":
+            parts.append("required" if value else "optional")
+        elif key == "type":
+            parts.append(str(value))
+        elif value is not None:
+            parts.append(f"{key} {_show(value)}")
+    return ", ".join(parts)
+
+
+@attrs.frozen
+class Change:
+    """One change in the API surface.
+
+    ``kind`` is ``added`` or ``removed`` (the whole ``location``: an operation, a field, a response code, a
+    rule...), ``changed`` (one ``aspect`` of it: ``required``, ``type``, ``maxLength``, ``x-max-duration-seconds``
+    ...; ``old`` or ``new`` is None when the aspect is absent on that side), or ``value-added``/``value-removed``
+    (one value of an ``enum`` or of a rule's ``x-rule-models``).
+    """
+
+    section: str
+    """A key of ``SECTIONS``."""
+    location: str
+    """``UploadExtendRequest.prompt``, ``SunoModel``, ``POST /api/v1/generate/upload-extend 200``, a rule id..."""
+    kind: str
+    aspect: str | None = None
+    old: Any = None
+    new: Any = None
+
+    def describe(self) -> str:
+        """Say what changed at ``location``, without naming it."""
+        if self.kind in ("added", "removed"):
+            summary = _summary(self.new) if self.kind == "added" and self.new else ""
+            return f"{self.kind} ({summary})" if summary else self.kind
+        if self.kind in ("value-added", "value-removed"):
+            sign, value = ("+", self.new) if self.kind == "value-added" else ("-", self.old)
+            return f"{self.aspect} {sign} {_show(value)}"
+        if self.aspect == "required":
+            return "now required" if self.new else "now optional"
+        if self.old is None or self.new is None:
+            present = self.new if self.old is None else self.old
+            return f"{self.aspect} {'added' if self.old is None else 'removed'} ({_show(present)})"
+        return f"{self.aspect} {_show(self.old)} -> {_show(self.new)}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the change as JSON-ready data."""
+        return {**attrs.asdict(self), "description": f"{self.location}: {self.describe()}"}
+
+
+def _fact_changes(section: str, location: str, old: Facts, new: Facts) -> Iterator[Change]:
+    for aspect in dict.fromkeys([*old, *new]):
+        before, after = old.get(aspect), new.get(aspect)
+        if before == after:
+            continue
+        if aspect in _VALUE_SETS and isinstance(before, list) and isinstance(after, list):
+            for value in after:
+                if value not in before:
+                    yield Change(section, location, "value-added", aspect, new=value)
+            for value in before:
+                if value not in after:
+                    yield Change(section, location, "value-removed", aspect, old=value)
+        else:
+            yield Change(section, location, "changed", aspect, before, after)
+
+
+@attrs.frozen
+class SpecDiff:
+    """The changes from one effective spec's API surface to another's, in report order."""
+
+    changes: tuple[Change, ...]
+
+    def __bool__(self) -> bool:
+        return bool(self.changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the diff as JSON-ready data."""
+        return {"changes": [change.to_dict() for change in self.changes]}
+
+    def to_text(self) -> str:
+        """Return the diff for people: one line per changed location, grouped by section."""
+        if not self.changes:
+            return "API surface: no change\n"
+        lines = [f"API surface: {len(self.changes)} change(s)"]
+        for section, title in SECTIONS.items():
+            at: dict[str, list[Change]] = {}
+            for change in self.changes:
+                if change.section == section:
+                    at.setdefault(change.location, []).append(change)
+            if at:
+                lines.append(f"  {title}")
+                lines.extend(f"    {location}: {'; '.join(_fragments(changes))}" for location, changes in at.items())
+        return "\n".join(lines) + "\n"
+
+
+def _fragments(changes: list[Change]) -> Iterator[str]:
+    """Describe the changes at one location, folding runs of enum values into one ``enum + A, + B, - C``."""
+    pending: list[str] = []
+    aspect = None
+    for change in changes:
+        if change.kind in ("value-added", "value-removed") and pending and change.aspect == aspect:
+            pending.append(change.describe().removeprefix(f"{aspect} "))
+            continue
+        if pending:
+            yield ", ".join(pending)
+        pending, aspect = [change.describe()], change.aspect
+    if pending:
+        yield ", ".join(pending)
+
+
+def diff_specs(old: Mapping[str, Any], new: Mapping[str, Any]) -> SpecDiff:
+    """Return the API surface changes from the effective spec ``old`` to the effective spec ``new``."""
+    before, after = surface(old), surface(new)
+    keys = [*after, *(key for key in before if key not in after)]
+    order = list(SECTIONS)
+    changes: list[Change] = []
+    for section, location in sorted(keys, key=lambda key: order.index(key[0])):
+        if (section, location) not in after:
+            changes.append(Change(section, location, "removed", old=before[section, location]))
+        elif (section, location) not in before:
+            changes.append(Change(section, location, "added", new=after[section, location]))
+        else:
+            changes.extend(_fact_changes(section, location, before[section, location], after[section, location]))
+    return SpecDiff(tuple(changes))
+
+
+# --- effective specs and overlay health
+
+
+@attrs.frozen
+class OverlayProblem:
+    """Something in the overlays that keeps the build from making a client of a spec."""
+
+    overlay: str | None
+    """The overlay document to edit (``overlays/normalise.overlay.yaml``); None when no single one is to blame."""
+    action: int | None
+    """The broken action's position in the document's ``actions``; None for a missing action."""
+    target: str | None
+    message: str
+    suggestion: str | None = None
+    """YAML for an action that would fix it, when one can be derived."""
+
+    def __str__(self) -> str:
+        where = self.overlay or "the effective spec"
+        if self.action is not None:
+            where += f": action {self.action} (target {self.target!r})"
+        return f"{where}: {self.message}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the problem as JSON-ready data."""
+        return attrs.asdict(self)
+
+
+@attrs.frozen
+class EffectiveSpec:
+    """An effective spec and where it came from."""
+
+    source: Path
+    document: dict[str, Any] = attrs.field(repr=False)
+    overlays: Path | None
+    """The overlays applied to ``source``; None when ``source`` was an effective spec already."""
+    problems: tuple[OverlayProblem, ...] = ()
+    """What kept the overlays from applying cleanly; the document has every action that did match applied."""
+
+    def describe(self) -> str:
+        """Say what the document was made of."""
+        source = _display(self.source)
+        return source if self.overlays is None else f"{source} + {_display(self.overlays)}/"
+
+
+def _display(path: Path) -> str:
+    """Return ``path`` relative to the working directory when it is under it (shorter reports), else as is."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
+def _jsonpath(path: Sequence[str | int]) -> str:
+    """Write a path the way the overlays do: ``$.paths['/api/...'].post.requestBody.content['application/json']``."""
+    parts = []
+    for part in path:
+        if isinstance(part, int):
+            parts.append(f"[{part}]")
+        else:
+            parts.append(f".{part}" if _IDENTIFIER.match(part) else f"[{part!r}]")
+    return "$" + "".join(parts)
+
+
+def _at(document: Any, path: Sequence[str | int]) -> Any:
+    for part in path:
+        document = document[part]
+    return document
+
+
+def _leftover_wrappers(spec: dict[str, Any], effective: dict[str, Any], overlays: str) -> Iterator[OverlayProblem]:
+    """Report each single-item ``allOf`` wrapper the overlays leave, with the flatten action that removes it.
+
+    The action targets the wrapper where upstream's spec has it (found by its content), like the normalise
+    overlay's own flatten actions, so it belongs with them: before the actions that copy inline schemas into
+    components. A wrapper not found in upstream's spec gets an action on its effective location, to append.
+    """
+    upstream = list(_build.single_all_of_wrappers(spec))
+    suggested: set[str] = set()
+    for path in _build.single_all_of_wrappers(effective):
+        node = _at(effective, path)
+        origins = [origin for origin in upstream if _at(spec, origin) == node]
+        target = _jsonpath(origins[0] if origins else path)
+        if target in suggested:
+            continue
+        suggested.add(target)
+        placement = "after the last flatten action" if origins else "at the end"
+        yield OverlayProblem(
+            f"{overlays}/{Path(NORMALISE_OVERLAY).name}",
+            None,
+            target,
+            f"{_jsonpath(path)} is a single-item inline allOf wrapper (the generator makes an empty class of it);"
+            f" add this flatten action {placement}:",
+            f'  - target: "{target}"\n    copy: "{target}.allOf[0]"\n',
+        )
+
+
+def load_effective(path: Path, overlays_dir: Path) -> EffectiveSpec:
+    """Return the effective spec of ``path``, and what kept the overlays from applying cleanly.
+
+    A file named ``*.effective.json`` is taken as it is. Any other is a vendored spec: the overlays of
+    ``overlays_dir`` are applied in the build's order, skipping (and reporting) every action that matches
+    nothing, so that a spec the overlays no longer fit can still be compared.
+
+    Raises:
+        _build.BuildError: ``path`` cannot be read, or is a vendored spec that is not valid OpenAPI.
+    """
+    document = _build.load_document(path)
+    if path.name.endswith(EFFECTIVE_SUFFIX):
+        return EffectiveSpec(path, document, None)
+    _build.validate_openapi(document, str(path))
+    effective, broken = _build.apply_overlays_partially(document, _build.overlay_paths(overlays_dir))
+    where = overlays_dir.name
+    problems = [OverlayProblem(f"{where}/{b.overlay}", b.action_index, b.target, b.problem) for b in broken]
+    problems.extend(_leftover_wrappers(document, effective, where))
+    if not broken:  # with actions skipped, an invalid result only repeats what the broken actions already say
+        try:
+            _build.validate_openapi(effective, f"the effective spec ({path} + {where}/)")
+        except _build.BuildError as exc:
+            problems.append(OverlayProblem(None, None, None, str(exc).splitlines()[0]))
+    return EffectiveSpec(path, effective, overlays_dir, tuple(problems))
+
+
+# --- reports
+
+
+def _problems_text(spec: EffectiveSpec) -> list[str]:
+    lines = []
+    for problem in spec.problems:
+        lines.append(f"  error: {problem}")
+        if problem.suggestion:
+            lines.extend(f"      {line}" for line in problem.suggestion.splitlines())
+    return lines
+
+
+def _gaps_text(gaps: Sequence[Gap]) -> list[str]:
+    return [f"  error: {gap}" for gap in gaps] or ["  ok: every model has limits; every field a rule names exists"]
+
+
+@attrs.frozen
+class Report:
+    """Everything ``python -m suno_api_build._specdiff OLD NEW`` says: the diff, overlay health, rules coverage."""
+
+    old: EffectiveSpec
+    new: EffectiveSpec
+    diff: SpecDiff
+    gaps: tuple[Gap, ...]
+    """Rules coverage of ``new``."""
+
+    @property
+    def exit_code(self) -> int:
+        """Return the exit code documented in the module docstring."""
+        if self.new.problems or self.gaps:
+            return EXIT_OVERLAYS_NEED_EDIT
+        return EXIT_CHANGED if self.diff else EXIT_NO_CHANGE
+
+    def to_text(self) -> str:
+        """Return the report for people."""
+        lines = [f"OLD: {self.old.describe()}", f"NEW: {self.new.describe()}", "", self.diff.to_text()]
+        if self.new.overlays is not None:
+            lines.append("Overlay health (NEW)")
+            lines.extend(_problems_text(self.new) or ["  ok: every action of every overlay applies"])
+            lines.append("")
+        if self.old.problems:
+            lines.append("Overlay notes (OLD; expected once the overlays are edited for NEW, not counted)")
+            lines.extend(_problems_text(self.old))
+            lines.append("")
+        lines.extend(["Rules coverage (NEW)", *_gaps_text(self.gaps), ""])
+        lines.append(_verdict(self.exit_code, len(self.diff.changes), len(self.new.problems), len(self.gaps)))
+        return "\n".join(lines) + "\n"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the report as JSON-ready data."""
+        return {
+            "old": _spec_dict(self.old),
+            "new": _spec_dict(self.new),
+            **self.diff.to_dict(),
+            "coverage": [gap.to_dict() for gap in self.gaps],
+            "exit_code": self.exit_code,
+        }
+
+
+@attrs.frozen
+class CoverageReport:
+    """What ``python -m suno_api_build._specdiff --coverage SPEC`` says: overlay health and rules coverage of SPEC."""
+
+    spec: EffectiveSpec
+    gaps: tuple[Gap, ...]
+
+    @property
+    def exit_code(self) -> int:
+        """Return 0 when the overlays apply and the rules cover the spec, else 2."""
+        return EXIT_OVERLAYS_NEED_EDIT if self.spec.problems or self.gaps else EXIT_NO_CHANGE
+
+    def to_text(self) -> str:
+        """Return the report for people."""
+        lines = [f"SPEC: {self.spec.describe()}", ""]
+        if self.spec.problems:
+            lines.extend(["Overlay health", *_problems_text(self.spec), ""])
+        lines.extend(["Rules coverage", *_gaps_text(self.gaps), ""])
+        lines.append(_verdict(self.exit_code, None, len(self.spec.problems), len(self.gaps)))
+        return "\n".join(lines) + "\n"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the report as JSON-ready data."""
+        return {
+            "spec": _spec_dict(self.spec),
+            "coverage": [gap.to_dict() for gap in self.gaps],
+            "exit_code": self.exit_code,
+        }
+
+
+def _spec_dict(spec: EffectiveSpec) -> dict[str, Any]:
+    return {
+        "source": str(spec.source),
+        "overlays": None if spec.overlays is None else str(spec.overlays),
+        "overlay_problems": [problem.to_dict() for problem in spec.problems],
+    }
+
+
+def _verdict(code: int, changes: int | None, problems: int, gaps: int) -> str:
+    if code == EXIT_OVERLAYS_NEED_EDIT:
+        counts = f"{problems} overlay problem(s), {gaps} coverage gap(s)"
+        return f"Result: {counts}; edit the files named above and run this again (exit {code})."
+    if changes:
+        return (
+            f"Result: {changes} change(s); the overlays apply and the rules cover NEW. Next: vendor NEW as"
+            f" spec/suno-api.yaml, make generate, make test (exit {code})."
+        )
+    return f"Result: nothing to do (exit {code})."
+
+
+def compare(old: Path, new: Path, *, root: Path | None = None) -> Report:
+    """Compare the effective specs of ``old`` and ``new`` (see ``load_effective``) with the overlays of ``root``.
+
+    Rules coverage is checked on ``new``, with ``root``'s ``spec/ERRATA.md``.
+    """
+    root = root or _build.repo_root()
+    before, after = load_effective(old, root / "overlays"), load_effective(new, root / "overlays")
+    gaps = check_coverage(after.document, read_errata(root))
+    return Report(before, after, diff_specs(before.document, after.document), gaps)
+
+
+def check_spec_coverage(spec: Path, *, root: Path | None = None) -> CoverageReport:
+    """Check that the overlays of ``root`` apply to ``spec`` and that their rules cover it."""
+    root = root or _build.repo_root()
+    effective = load_effective(spec, root / "overlays")
+    return CoverageReport(effective, check_coverage(effective.document, read_errata(root)))
+
+
+# --- command line
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        # argparse exits 2 on bad usage, which here means "edit the overlays"
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_ERROR, f"{self.prog}: error: {message}\n")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command-line entry: ``OLD NEW [--json]`` or ``--coverage [SPEC] [--json]``; returns the exit code."""
+    summary, _, rest = (__doc__ or "").partition("\n")
+    parser = _Parser(
+        prog="python -m suno_api_build._specdiff",
+        description=summary,
+        epilog="Exit codes:\n\n" + rest.partition("Exit codes:\n\n")[2].partition("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("old", nargs="?", type=Path, metavar="OLD", help="the vendored (or effective) spec now")
+    parser.add_argument("new", nargs="?", type=Path, metavar="NEW", help="the candidate spec")
+    parser.add_argument(
+        "--coverage",
+        nargs="?",
+        const="",
+        metavar="SPEC",
+        help="only check overlay health and rules coverage of SPEC (default: spec/suno-api.yaml)",
+    )
+    parser.add_argument("--json", action="store_true", help="print the machine-readable report")
+    parser.add_argument("--root", type=Path, default=_build.repo_root(), help="the checkout (default: this one)")
+    args = parser.parse_args(argv)
+    if args.coverage is not None and args.old is not None:
+        parser.error("--coverage takes one spec, and no OLD NEW")
+    if args.coverage is None and args.new is None:
+        parser.error("give OLD and NEW, or --coverage [SPEC]")
+    report: Report | CoverageReport
+    try:
+        if args.coverage is not None:
+            spec = Path(args.coverage) if args.coverage else args.root / "spec" / "suno-api.yaml"
+            report = check_spec_coverage(spec, root=args.root)
+        else:
+            report = compare(args.old, args.new, root=args.root)
+    except _build.BuildError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    sys.stdout.write(json.dumps(report.to_dict(), indent=2) + "\n" if args.json else report.to_text())
+    return report.exit_code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
