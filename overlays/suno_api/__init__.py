@@ -12,8 +12,10 @@ really sends, ``wait()``, and callback verification. Everything public is import
             print(track.audio_url)
 """
 
-from suno_api._client import AsyncSunoClient, PollSchedule, SunoClient, is_loopback_host
-from suno_api._decoding import CallbackEvent, CallbackShape, TaskRecord, parse_callback, parse_record_info
+import typing as _typing
+
+from suno_api._callbacks import CallbackEvent, CallbackShape, parse_callback
+from suno_api._client import AsyncSunoClient, PollSchedule, SunoClient
 from suno_api._errors import (
     APIConnectionError,
     APIError,
@@ -21,6 +23,7 @@ from suno_api._errors import (
     AuthenticationError,
     ConfigurationError,
     ConflictError,
+    GenerationRefusedError,
     InsufficientCreditsError,
     MaintenanceError,
     NotFoundError,
@@ -41,7 +44,10 @@ from suno_api._errors import (
     error_class_for_code,
     error_from_response,
 )
+from suno_api._records import TaskRecord, parse_record_info
+from suno_api._redaction import excerpt, redact
 from suno_api._signature import compute_signature
+from suno_api._urls import is_loopback_host
 from suno_api._validation import find_violations, read_audio_duration, validate_upload_extend
 from suno_api._webhooks import verify_webhook, webhook_asgi_app
 from suno_api_client.models import (
@@ -53,6 +59,9 @@ from suno_api_client.models import (
     UploadExtendRequest,
     VocalGender,
 )
+
+if _typing.TYPE_CHECKING:
+    from suno_api._download import DownloadError
 
 __all__ = [
     "APIConnectionError",
@@ -66,6 +75,8 @@ __all__ = [
     "CallbackType",
     "ConfigurationError",
     "ConflictError",
+    "DownloadError",
+    "GenerationRefusedError",
     "InsufficientCreditsError",
     "MaintenanceError",
     "NotFoundError",
@@ -94,12 +105,42 @@ __all__ = [
     "compute_signature",
     "error_class_for_code",
     "error_from_response",
+    "excerpt",
     "find_violations",
     "is_loopback_host",
     "parse_callback",
     "parse_record_info",
     "read_audio_duration",
+    "redact",
     "validate_upload_extend",
     "verify_webhook",
     "webhook_asgi_app",
 ]
+
+
+_DISTRIBUTION = "suno-upload-extend"
+# Loaded on first access, to keep `import suno_api` cheap: most programs never download (the module pulls in
+# tempfile and shutil) and never ask for the version (importlib.metadata costs more than our own modules).
+_LAZY = ("DownloadError", "__version__")
+
+
+def __getattr__(name: str) -> _typing.Any:
+    if name == "DownloadError":
+        from suno_api._download import DownloadError  # noqa: PLC0415 - deferred on purpose, see _LAZY
+
+        globals()[name] = DownloadError
+        return DownloadError
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version  # noqa: PLC0415 - deferred on purpose
+
+        try:
+            found = version(_DISTRIBUTION)
+        except PackageNotFoundError:  # running from a checkout that was never installed
+            found = "0+unknown"
+        globals()["__version__"] = found
+        return found
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})

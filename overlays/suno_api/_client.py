@@ -1,18 +1,21 @@
-"""The client facade: ``SunoClient`` and ``AsyncSunoClient`` over the generated ``AuthenticatedClient``.
+"""The client facade: ``SunoClient`` and ``AsyncSunoClient`` over the generated ``Client``.
 
-The generated package builds the requests (``_get_kwargs`` of each operation: method, path, body, query) and
-owns the ``httpx`` client; this module adds what it lacks: configuration from the environment, validation before
-anything is sent, timeouts, retries that never duplicate a submit, tolerant decoding into typed errors, a token
-that stays out of logs and reprs, and ``wait()``.
+The generated package owns the ``httpx`` client; this module adds what it lacks: configuration from the
+environment, validation before anything is sent, timeouts, retries that never duplicate a submit, tolerant
+decoding into typed errors, secrets that stay out of messages, logs and reprs, and ``wait()``.
 
-Sync and async share everything but the I/O: settings, request building, logging and the decisions are in
-``_ClientBase`` and the module-level helpers; each class only sends, sleeps and loops.
+Sync and async share everything but the I/O: settings, request building, decoding, logging, ``with_options``,
+``verify_webhook`` and the decisions are in ``_ClientBase``; each class only sends, sleeps and loops.
+
+On the way to the wire a submit body is validated once (``checked_body`` returns the JSON-ready dict it
+checked), the method and path come from the effective spec once per process, and ``Authorization`` is set once,
+on each request (``with_options`` copies share the pool but may use another key).
 """
 
 from __future__ import annotations
 
 import enum
-import ipaddress
+import functools
 import logging
 import math
 import os
@@ -24,7 +27,7 @@ import anyio
 import attrs
 import httpx
 
-from suno_api._decoding import CallbackEvent, TaskRecord, decode_record_response, decode_submit_response
+from suno_api._callbacks import CallbackEvent
 from suno_api._errors import (
     APIConnectionError,
     APITimeoutError,
@@ -37,6 +40,8 @@ from suno_api._errors import (
     Violation,
     WaitTimeoutError,
 )
+from suno_api._records import TaskRecord, decode_record_response, decode_submit_response
+from suno_api._redaction import hold_secrets, redact, redact_exception
 from suno_api._retry import (
     DEFAULT_MAX_RETRIES,
     RetryPolicy,
@@ -44,12 +49,14 @@ from suno_api._retry import (
     call_with_retries,
     submit_outcome_unknown,
 )
-from suno_api._spec import default_base_url
-from suno_api._validation import validate_upload_extend
+from suno_api._spec import REQUEST_SCHEMA, default_base_url, effective_spec
+from suno_api._urls import is_loopback_host
+from suno_api._validation import checked_body
 from suno_api._webhooks import DEFAULT_TOLERANCE, verify_webhook
-from suno_api_client.api.default import get_record_info, upload_and_extend_audio
-from suno_api_client.client import AuthenticatedClient
+from suno_api_client.client import Client
 from suno_api_client.models import UploadExtendRequest
+
+__all__ = ["API_KEY_ENV", "BASE_URL_ENV", "AsyncSunoClient", "PollSchedule", "SunoClient", "is_loopback_host"]
 
 logger = logging.getLogger("suno_api")
 
@@ -112,16 +119,6 @@ class _NotGiven(enum.Enum):
 _NOT_GIVEN: Final = _NotGiven.NOT_GIVEN
 
 
-def is_loopback_host(host: str) -> bool:
-    """Return whether ``host`` is this machine: ``localhost``, 127.0.0.0/8 or ::1 (the mock's settings use it too)."""
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback  # 127.0.0.0/8 and ::1
-    except ValueError:
-        return False
-
-
 def _check_base_url(value: str) -> httpx.URL:
     """Return the base URL, refusing anything that would send the bearer token in clear to another host."""
     try:
@@ -140,7 +137,7 @@ def _refuse_plain_http(url: httpx.URL) -> None:
     if url.scheme != "https" and not is_loopback_host(url.host):
         raise ConfigurationError(
             f"refusing to send the API key over plain http to {url.host}: use https:// (plain http is allowed"
-            " only to loopback hosts: 127.0.0.0/8, ::1, localhost)"
+            " only to loopback hosts: 127.0.0.0/8, ::1, ::ffff:127.0.0.0/104, localhost)"
         )
 
 
@@ -148,9 +145,15 @@ def _check_api_key(value: str | None) -> str:
     key = (value if value is not None else os.environ.get(API_KEY_ENV, "")).strip()
     if not key:
         raise ConfigurationError(f"no API key: pass api_key=... or set the {API_KEY_ENV} environment variable")
+    # Never echo the key in these messages: it may be a real one pasted with a stray character.
     if any(char.isspace() or not char.isprintable() for char in key):
-        # Never echo the key: it may be a real one pasted with a stray character.
         raise ConfigurationError("the API key contains whitespace or control characters; check how it was pasted")
+    if not key.isascii():
+        # It travels in an HTTP header, which httpx encodes as ASCII: `é` would fail at the first request.
+        raise ConfigurationError(
+            "the API key must be printable ASCII (it is sent in the Authorization header); it contains other"
+            " characters: check how it was copied"
+        )
     return key
 
 
@@ -190,6 +193,8 @@ class _Settings:
     url_prefix: str = attrs.field(init=False, repr=False)
     #: The per-request Authorization header (`with_options` copies share the pool but may use another key).
     authorization: str = attrs.field(init=False, repr=False)
+    #: What is redacted from messages and log lines: the key and the webhook secret.
+    secrets: tuple[str, ...] = attrs.field(init=False, repr=False)
 
     @url_prefix.default
     def _url_prefix(self) -> str:
@@ -198,6 +203,13 @@ class _Settings:
     @authorization.default
     def _authorization(self) -> str:
         return f"Bearer {self.api_key}"
+
+    @secrets.default
+    def _secrets(self) -> tuple[str, ...]:
+        return tuple(secret for secret in (self.api_key, self.webhook_secret) if secret)
+
+    def __attrs_post_init__(self) -> None:
+        hold_secrets(self)
 
 
 def _settings(
@@ -222,46 +234,69 @@ def _settings(
     )
 
 
-class _RedactedAuthenticatedClient(AuthenticatedClient):
-    """The generated client, with the token kept out of its repr (attrs would print it)."""
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return f"AuthenticatedClient(base_url={self._base_url!r}, token={_REDACTED!r})"
+def _proxy_error(exc: ImportError) -> ConfigurationError:
+    return ConfigurationError(
+        "a proxy from the environment (ALL_PROXY, HTTPS_PROXY) needs a package that is not installed"
+        f" ({exc}): install it with pip install 'httpx[socks]', or unset the variable"
+    )
 
 
 class _Connection:
-    """The generated client and its connection pool, shared by a client and its ``with_options`` copies."""
+    """The generated client and its connection pool, shared by a client and its ``with_options`` copies.
+
+    Proxies: plain http (allowed only to loopback) never goes through a proxy from the environment, which would
+    carry the key across the network in clear; https honours ``HTTPS_PROXY``/``ALL_PROXY``/``NO_PROXY`` (the
+    proxy sees an encrypted tunnel only). To send through a proxy of your choice, pass
+    ``transport=httpx.HTTPTransport(proxy=...)``. A SOCKS proxy in the environment without ``socksio``
+    installed is a ``ConfigurationError`` at the first request, before anything is sent.
+    """
 
     def __init__(self, settings: _Settings, transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None) -> None:
-        self.api = _RedactedAuthenticatedClient(
+        httpx_args: dict[str, Any]
+        if transport is not None:
+            httpx_args = {"transport": transport}  # httpx then ignores the environment's proxies
+        elif settings.base_url.scheme == "http":
+            httpx_args = {"trust_env": False}  # plain http goes to loopback only, and never through a proxy
+        else:
+            # `None` for http:// means "the client's own transport", which outranks the environment's proxy
+            # mounts: a `with_options` copy pointed at plain-http loopback shares this pool.
+            httpx_args = {"mounts": {"http://": None}}
+        self.api = Client(
             base_url=str(settings.base_url),
-            token=settings.api_key,
             timeout=settings.timeout,
             headers={"User-Agent": _USER_AGENT},
             # Redirects are not followed: a redirect could carry the token to another host or to plain http.
             follow_redirects=False,
-            httpx_args={} if transport is None else {"transport": transport},
+            httpx_args=httpx_args,
         )
+        self.base_url = str(settings.base_url)
         self.opened = False
         self.closed = False
 
     def __repr__(self) -> str:
-        return f"<connection to {self.api!r}>"
+        return f"<connection to {self.base_url!r}>"
 
     def _check_open(self) -> None:
         if self.closed:
             raise ConfigurationError("this client is closed; create a new one")
-        self.opened = True
 
     def sync(self) -> httpx.Client:
         self._check_open()
-        return self.api.get_httpx_client()
+        try:
+            http = self.api.get_httpx_client()
+        except ImportError as exc:  # ALL_PROXY=socks5://... without socksio
+            raise _proxy_error(exc) from exc
+        self.opened = True
+        return http
 
     def asynchronous(self) -> httpx.AsyncClient:
         self._check_open()
-        return self.api.get_async_httpx_client()
+        try:
+            http = self.api.get_async_httpx_client()
+        except ImportError as exc:
+            raise _proxy_error(exc) from exc
+        self.opened = True
+        return http
 
 
 # --- helpers shared by both clients ---------------------------------------------------------------------------
@@ -271,9 +306,55 @@ def _redacted_headers(headers: httpx.Headers) -> dict[str, str]:
     return {key: _REDACTED if key.lower() in _SENSITIVE_HEADERS else value for key, value in headers.items()}
 
 
-def _transport_error(exc: httpx.HTTPError, what: str, scrub: Callable[[str], str]) -> SunoError:
+@functools.cache
+def _submit_route() -> tuple[str, str]:
+    """Return the method and path of the operation whose body is the request schema (from the effective spec)."""
+    wanted = f"#/components/schemas/{REQUEST_SCHEMA}"
+    for path, operations in effective_spec()["paths"].items():
+        for method, operation in operations.items():
+            content = operation.get("requestBody", {}).get("content", {}) if isinstance(operation, Mapping) else {}
+            if any(media.get("schema", {}).get("$ref") == wanted for media in content.values()):
+                return method.upper(), path
+    raise ConfigurationError(f"the effective spec has no operation whose body is {REQUEST_SCHEMA}")
+
+
+@functools.cache
+def _record_route() -> tuple[str, str, str]:
+    """Return the method, path and task-id query parameter of the operation the submit's link polls.
+
+    The submit's success answer links to the polling operation (``links``: its ``operationId`` and the parameter
+    fed from the answer's task id), so both the route and the parameter's name come from the effective spec.
+    """
+    submit_method, submit_path = _submit_route()
+    submit = effective_spec()["paths"][submit_path][submit_method.lower()]
+    for answer in submit.get("responses", {}).values():
+        for link in answer.get("links", {}).values():
+            for path, operations in effective_spec()["paths"].items():
+                for method, operation in operations.items():
+                    if isinstance(operation, Mapping) and operation.get("operationId") == link.get("operationId"):
+                        query = {p["name"] for p in operation.get("parameters", ()) if p.get("in") == "query"}
+                        for name in link.get("parameters", {}):
+                            if name in query:
+                                return method.upper(), path, name
+    raise ConfigurationError("the effective spec links the submit to no operation that polls its task by id")
+
+
+class _Call:
+    """One operation to send: what the retry loop repeats (a plain class: one is made per request)."""
+
+    __slots__ = ("json", "method", "params", "path", "what")
+
+    def __init__(self, method: str, path: str, *, json: Any = None, params: Mapping[str, Any] | None = None) -> None:
+        self.method = method
+        self.path = path
+        self.json = json
+        self.params = params
+        self.what = f"{method} {path}"
+
+
+def _transport_error(exc: httpx.HTTPError, what: str, secrets: tuple[str, ...]) -> SunoError:
     """Map an httpx exception to ours, recording whether the request may have reached the server."""
-    detail = scrub(f"{what}: {type(exc).__name__}: {exc}".rstrip(": "))
+    detail = redact(f"{what}: {type(exc).__name__}: {exc}".rstrip(": "), secrets)
     if isinstance(exc, httpx.ConnectTimeout | httpx.PoolTimeout):
         return APITimeoutError(f"{detail} (the request was not sent)", maybe_sent=False)
     if isinstance(exc, httpx.TimeoutException):
@@ -289,8 +370,9 @@ def _transport_error(exc: httpx.HTTPError, what: str, scrub: Callable[[str], str
 class _StatusWatch:
     """The decisions of ``wait()``, apart from its I/O: progress, failure, success, deadline."""
 
-    def __init__(self, task_id: str, timeout: float, clock: Callable[[], float]) -> None:
+    def __init__(self, task_id: str, timeout: float, clock: Callable[[], float], secrets: tuple[str, ...] = ()) -> None:
         self.task_id = task_id
+        self.secrets = secrets
         self.timeout = _check_wait_timeout(timeout)
         self.clock = clock
         self.deadline = clock() + self.timeout
@@ -303,13 +385,15 @@ class _StatusWatch:
         self.seen_any = True
         self.last_status = record.status_name
         if record.failed:
-            raise TaskFailedError(
+            failure = TaskFailedError(
                 self.task_id,
                 record.status_name,
                 record.error_code_value,
                 record.error_message_value,
                 record=record,
             )
+            # The record stays as received; only the message (which quotes errorMessage) is redacted.
+            raise redact_exception(failure, self.secrets)
         return changed
 
     def next_sleep(self, interval: float, record: TaskRecord) -> float:
@@ -334,11 +418,13 @@ def _task_id_violation(task_id: object) -> None:
 
 
 class _ClientBase:
-    """Settings, request building, logging and decisions shared by the sync and async clients."""
+    """Settings, request building, decoding, logging and decisions shared by the sync and async clients."""
 
     _settings: _Settings
     _connection: _Connection
     _owns_connection: bool
+    _sleep: Callable[[float], Any]
+    _clock: Callable[[], float]
 
     def _setup(self, settings: _Settings, connection: _Connection, *, owns: bool) -> None:
         self._settings = settings
@@ -404,22 +490,69 @@ class _ClientBase:
             poll=settings.poll if isinstance(poll, _NotGiven) else poll,
         )
 
-    def _build_request(self, http: httpx.Client | httpx.AsyncClient, kwargs: Mapping[str, Any]) -> httpx.Request:
-        """Build the request the generated ``_get_kwargs`` describes, against this client's settings."""
+    def with_options(
+        self,
+        *,
+        api_key: str | _NotGiven = _NOT_GIVEN,
+        base_url: str | _NotGiven = _NOT_GIVEN,
+        timeout: float | httpx.Timeout | _NotGiven = _NOT_GIVEN,
+        max_retries: int | _NotGiven = _NOT_GIVEN,
+        retry_submit: bool | _NotGiven = _NOT_GIVEN,
+        webhook_secret: str | _NotGiven | None = _NOT_GIVEN,
+        poll: PollSchedule | _NotGiven = _NOT_GIVEN,
+    ) -> Self:
+        """Return a copy with some options changed, sharing this client's connection pool.
+
+        ``client.with_options(timeout=120).wait(task_id)`` changes one call. The copy does not own the pool:
+        closing it does nothing, closing the original closes both.
+        """
+        settings = self._evolve(
+            api_key=api_key,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            retry_submit=retry_submit,
+            webhook_secret=webhook_secret,
+            poll=poll,
+        )
+        copy = object.__new__(type(self))
+        copy._setup(settings, self._connection, owns=False)
+        copy._sleep = self._sleep
+        copy._clock = self._clock
+        return copy
+
+    def verify_webhook(
+        self,
+        body: bytes | str,
+        headers: Mapping[str, str],
+        *,
+        tolerance: float = DEFAULT_TOLERANCE,
+        now: float | None = None,
+    ) -> CallbackEvent:
+        """Verify and decode a callback with this client's ``webhook_secret``; see ``suno_api.verify_webhook``.
+
+        Raises:
+            ConfigurationError: the client has no webhook secret.
+            WebhookVerificationError: the callback fails verification.
+        """
+        secret = self._settings.webhook_secret
+        if not secret:
+            raise ConfigurationError("no webhook secret: pass webhook_secret=... to the client")
+        return verify_webhook(body, headers, secret=secret, tolerance=tolerance, now=now)
+
+    def _build_request(self, http: httpx.Client | httpx.AsyncClient, call: _Call) -> httpx.Request:
+        """Build the request for ``call`` against this client's settings."""
         settings = self._settings
-        path = str(kwargs["url"])
-        if not path.startswith("/"):
+        if not call.path.startswith("/"):
             # The prefix was checked (HTTPS or loopback, no userinfo, query or fragment) when the settings were
             # made; a path starting with "/" can only extend it, never change its scheme or host.
-            raise ConfigurationError(f"refusing a request path that does not start with '/': {path!r}")
-        # Absolute URL and per-request Authorization: `with_options` copies share the connection pool but may
-        # use another base URL or key.
+            raise ConfigurationError(f"refusing a request path that does not start with '/': {call.path!r}")
         request = http.build_request(
-            str(kwargs["method"]).upper(),
-            settings.url_prefix + path,
-            json=kwargs.get("json"),
-            params=kwargs.get("params"),
-            headers={**kwargs.get("headers", {}), "Authorization": settings.authorization},
+            call.method,
+            settings.url_prefix + call.path,
+            json=call.json,
+            params=call.params,
+            headers={"Authorization": settings.authorization},
             timeout=settings.timeout,
         )
         if logger.isEnabledFor(logging.DEBUG):  # the redacted copy of the headers is only worth making if logged
@@ -428,21 +561,36 @@ class _ClientBase:
             )
         return request
 
-    def _scrub(self, data: bytes) -> bytes:
-        """Remove the API key from a body before anything (a message, a record, a log line) can show it."""
-        key = self._settings.api_key.encode()
-        return data.replace(key, _REDACTED.encode()) if key in data else data
+    def _decoded(self, decode: Callable[[httpx.Response], _T], response: httpx.Response) -> _T:
+        try:
+            return decode(response)
+        except SunoError as exc:
+            # Messages are built redacted; this also covers notes and anything a subclass adds.
+            redact_exception(exc, self._settings.secrets)
+            raise
+
+    def _decode_submit(self, response: httpx.Response) -> str:
+        secrets = self._settings.secrets
+        return decode_submit_response(response.status_code, response.headers, response.content, secrets=secrets)
+
+    def _record_decoder(self, task_id: str) -> Callable[[httpx.Response], TaskRecord]:
+        secrets = self._settings.secrets
+
+        def decode(response: httpx.Response) -> TaskRecord:
+            content = response.content
+            return decode_record_response(
+                response.status_code, response.headers, content, task_id=task_id, secrets=secrets
+            )
+
+        return decode
 
     def _transport_error(self, exc: httpx.HTTPError, what: str) -> SunoError:
-        return _transport_error(exc, what, self._scrub_text)
+        return _transport_error(exc, what, self._settings.secrets)
 
     def _chainable(self, exc: BaseException) -> BaseException | None:
-        """Return ``exc`` to chain as the cause, or ``None`` when its message holds the key (it never should)."""
-        return None if self._settings.api_key in str(exc) else exc
-
-    def _scrub_text(self, text: str) -> str:
-        """Remove the API key from a message (an httpx message should never hold it; this makes sure)."""
-        return text.replace(self._settings.api_key, _REDACTED)
+        """Return ``exc`` to chain as the cause, or ``None`` when its message holds a secret (it never should)."""
+        text = str(exc)
+        return None if redact(text, self._settings.secrets) != text else exc
 
     def _log_response(self, request: httpx.Request, response: httpx.Response, started: float) -> None:
         logger.debug(
@@ -454,23 +602,20 @@ class _ClientBase:
         )
 
     @staticmethod
-    def _prepare_submit(
-        body: Body, audio_duration: float | None, audio_file: str | os.PathLike[str] | None
-    ) -> dict[str, Any]:
-        """Validate (raising before any I/O) and return the generated operation's request description."""
-        validate_upload_extend(body, audio_duration=audio_duration, audio_file=audio_file)
-        as_dict = body.to_dict() if isinstance(body, UploadExtendRequest) else dict(body)
-        # Valid bodies always fit the generated model (required keys present, enums known); going through it
-        # means the generated code decides how the request is sent.
-        return upload_and_extend_audio._get_kwargs(body=UploadExtendRequest.from_dict(as_dict))
+    def _submit_call(body: Body, audio_duration: float | None, audio_file: str | os.PathLike[str] | None) -> _Call:
+        """Validate (raising before any I/O) and return the submit to send."""
+        method, path = _submit_route()
+        return _Call(method, path, json=checked_body(body, audio_duration=audio_duration, audio_file=audio_file))
 
-    def _verify(
-        self, body: bytes | str, headers: Mapping[str, str], tolerance: float, now: float | None
-    ) -> CallbackEvent:
-        secret = self._settings.webhook_secret
-        if not secret:
-            raise ConfigurationError("no webhook secret: pass webhook_secret=... to the client")
-        return verify_webhook(body, headers, secret=secret, tolerance=tolerance, now=now)
+    @staticmethod
+    def _record_call(task_id: str) -> _Call:
+        _task_id_violation(task_id)
+        method, path, parameter = _record_route()
+        return _Call(method, path, params={parameter: task_id})
+
+    def _watch(self, task_id: str, timeout: float) -> _StatusWatch:
+        _task_id_violation(task_id)
+        return _StatusWatch(task_id, timeout, self._clock, self._settings.secrets)
 
 
 # --- the sync client -------------------------------------------------------------------------------------------
@@ -480,6 +625,10 @@ class SunoClient(_ClientBase):
     """A client for the Upload and Extend Audio API: validates, submits, polls, retries safely.
 
     Use it as a context manager, or call ``close()``: it holds a connection pool.
+
+    While a client lives, its key and webhook secret are redacted (``suno_api.redact``) from the records of the
+    ``suno_api``, ``httpx`` and ``httpcore`` loggers: httpcore logs every response header at DEBUG, and a server
+    may echo the key in one. The levels you set are left alone.
 
     Args:
         api_key: The kie.ai API key; else the ``KIE_API_KEY`` environment variable.
@@ -491,7 +640,9 @@ class SunoClient(_ClientBase):
             it can create a second task and spend credits twice.
         webhook_secret: The key that signs callbacks, for ``verify_webhook``.
         poll: How ``wait()`` spaces its polls.
-        transport: An ``httpx`` transport to send through (a proxy, ``httpx.MockTransport`` in tests).
+        transport: An ``httpx`` transport to send through (a proxy, ``httpx.MockTransport`` in tests). Without
+            one, proxies from the environment are used for https only: plain http (loopback) never goes
+            through a proxy, which would see the key in clear.
         sleep: The function used to sleep between retries and polls (tests pass one that does not sleep).
         clock: A monotonic clock for ``wait()``'s deadline (tests pass a fake one).
 
@@ -526,37 +677,6 @@ class SunoClient(_ClientBase):
         self._sleep: Callable[[float], None] = sleep or time.sleep
         self._clock: Callable[[], float] = clock or time.monotonic
 
-    def with_options(
-        self,
-        *,
-        api_key: str | _NotGiven = _NOT_GIVEN,
-        base_url: str | _NotGiven = _NOT_GIVEN,
-        timeout: float | httpx.Timeout | _NotGiven = _NOT_GIVEN,
-        max_retries: int | _NotGiven = _NOT_GIVEN,
-        retry_submit: bool | _NotGiven = _NOT_GIVEN,
-        webhook_secret: str | _NotGiven | None = _NOT_GIVEN,
-        poll: PollSchedule | _NotGiven = _NOT_GIVEN,
-    ) -> Self:
-        """Return a copy with some options changed, sharing this client's connection pool.
-
-        ``client.with_options(timeout=120).wait(task_id)`` changes one call. The copy does not own the pool:
-        closing it does nothing, closing the original closes both.
-        """
-        settings = self._evolve(
-            api_key=api_key,
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            retry_submit=retry_submit,
-            webhook_secret=webhook_secret,
-            poll=poll,
-        )
-        copy = object.__new__(type(self))
-        copy._setup(settings, self._connection, owns=False)
-        copy._sleep = self._sleep
-        copy._clock = self._clock
-        return copy
-
     def __enter__(self) -> Self:
         """Return the client; ``close()`` it on exit."""
         return self
@@ -573,8 +693,7 @@ class SunoClient(_ClientBase):
                 connection.api.get_httpx_client().close()
             connection.closed = True
 
-    def _send(self, request: httpx.Request, what: str) -> httpx.Response:
-        http = self._connection.sync()
+    def _send(self, http: httpx.Client, request: httpx.Request, what: str) -> httpx.Response:
         started = time.perf_counter()
         try:
             response = http.send(request)
@@ -583,18 +702,18 @@ class SunoClient(_ClientBase):
         self._log_response(request, response, started)
         return response
 
-    def _call(self, kwargs: Mapping[str, Any], *, submit: bool, decode: Callable[[httpx.Response], _T]) -> _T:
-        what = f"{str(kwargs['method']).upper()} {kwargs['url']}"
+    def _call(self, call: _Call, *, submit: bool, decode: Callable[[httpx.Response], _T]) -> _T:
+        http = self._connection.sync()  # a configuration problem (a proxy package missing) surfaces before I/O
         attempts = 0
 
         def attempt() -> _T:
             nonlocal attempts
-            request = self._build_request(self._connection.sync(), kwargs)
+            request = self._build_request(http, call)
             attempts += 1
-            return decode(self._send(request, what))
+            return self._decoded(decode, self._send(http, request, call.what))
 
         try:
-            return call_with_retries(attempt, self._settings.retry, submit=submit, what=what, sleep=self._sleep)
+            return call_with_retries(attempt, self._settings.retry, submit=submit, what=call.what, sleep=self._sleep)
         except SunoError as exc:
             if submit and submit_outcome_unknown(exc):
                 raise SubmitOutcomeUnknownError(exc, attempts=attempts) from exc
@@ -623,12 +742,8 @@ class SunoClient(_ClientBase):
             SubmitOutcomeUnknownError: the submit may have created a task; do not resubmit blindly.
             TransportError: the service could not be reached (the request was not sent).
         """
-        kwargs = self._prepare_submit(body, audio_duration, audio_file)
-
-        def decode(response: httpx.Response) -> str:
-            return decode_submit_response(response.status_code, response.headers, self._scrub(response.content))
-
-        task_id = self._call(kwargs, submit=True, decode=decode)
+        call = self._submit_call(body, audio_duration, audio_file)
+        task_id = self._call(call, submit=True, decode=self._decode_submit)
         logger.info("submitted upload-extend task %s", task_id)
         return task_id
 
@@ -641,14 +756,7 @@ class SunoClient(_ClientBase):
             TransportError: the service could not be reached, after retries.
             ResponseDecodeError: the answer is not a record-info envelope.
         """
-        _task_id_violation(task_id)
-        kwargs = get_record_info._get_kwargs(task_id=task_id)
-
-        def decode(response: httpx.Response) -> TaskRecord:
-            content = self._scrub(response.content)
-            return decode_record_response(response.status_code, response.headers, content, task_id=task_id)
-
-        return self._call(kwargs, submit=False, decode=decode)
+        return self._call(self._record_call(task_id), submit=False, decode=self._record_decoder(task_id))
 
     def wait(
         self,
@@ -669,8 +777,7 @@ class SunoClient(_ClientBase):
             WaitTimeoutError: the deadline passed; the task may still finish.
             APIError, TransportError, ResponseDecodeError: as ``get_record``.
         """
-        _task_id_violation(task_id)
-        watch = _StatusWatch(task_id, timeout, self._clock)
+        watch = self._watch(task_id, timeout)
         intervals = self._settings.poll.intervals()
         while True:
             record = self.get_record(task_id)
@@ -696,22 +803,6 @@ class SunoClient(_ClientBase):
         except SunoError as exc:
             _note_created(exc, task_id)
             raise
-
-    def verify_webhook(
-        self,
-        body: bytes | str,
-        headers: Mapping[str, str],
-        *,
-        tolerance: float = DEFAULT_TOLERANCE,
-        now: float | None = None,
-    ) -> CallbackEvent:
-        """Verify and decode a callback with this client's ``webhook_secret``; see ``suno_api.verify_webhook``.
-
-        Raises:
-            ConfigurationError: the client has no webhook secret.
-            WebhookVerificationError: the callback fails verification.
-        """
-        return self._verify(body, headers, tolerance, now)
 
 
 # --- the async client ----------------------------------------------------------------------------------------------
@@ -751,33 +842,6 @@ class AsyncSunoClient(_ClientBase):
         self._sleep: Callable[[float], Awaitable[None]] = sleep or anyio.sleep
         self._clock: Callable[[], float] = clock or time.monotonic
 
-    def with_options(
-        self,
-        *,
-        api_key: str | _NotGiven = _NOT_GIVEN,
-        base_url: str | _NotGiven = _NOT_GIVEN,
-        timeout: float | httpx.Timeout | _NotGiven = _NOT_GIVEN,
-        max_retries: int | _NotGiven = _NOT_GIVEN,
-        retry_submit: bool | _NotGiven = _NOT_GIVEN,
-        webhook_secret: str | _NotGiven | None = _NOT_GIVEN,
-        poll: PollSchedule | _NotGiven = _NOT_GIVEN,
-    ) -> Self:
-        """Return a copy with some options changed, sharing this client's connection pool."""
-        settings = self._evolve(
-            api_key=api_key,
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            retry_submit=retry_submit,
-            webhook_secret=webhook_secret,
-            poll=poll,
-        )
-        copy = object.__new__(type(self))
-        copy._setup(settings, self._connection, owns=False)
-        copy._sleep = self._sleep
-        copy._clock = self._clock
-        return copy
-
     async def __aenter__(self) -> Self:
         """Return the client; ``close()`` it on exit."""
         return self
@@ -794,8 +858,7 @@ class AsyncSunoClient(_ClientBase):
                 await connection.api.get_async_httpx_client().aclose()
             connection.closed = True
 
-    async def _send(self, request: httpx.Request, what: str) -> httpx.Response:
-        http = self._connection.asynchronous()
+    async def _send(self, http: httpx.AsyncClient, request: httpx.Request, what: str) -> httpx.Response:
         started = time.perf_counter()
         try:
             response = await http.send(request)
@@ -804,19 +867,19 @@ class AsyncSunoClient(_ClientBase):
         self._log_response(request, response, started)
         return response
 
-    async def _call(self, kwargs: Mapping[str, Any], *, submit: bool, decode: Callable[[httpx.Response], _T]) -> _T:
-        what = f"{str(kwargs['method']).upper()} {kwargs['url']}"
+    async def _call(self, call: _Call, *, submit: bool, decode: Callable[[httpx.Response], _T]) -> _T:
+        http = self._connection.asynchronous()
         attempts = 0
 
         async def attempt() -> _T:
             nonlocal attempts
-            request = self._build_request(self._connection.asynchronous(), kwargs)
+            request = self._build_request(http, call)
             attempts += 1
-            return decode(await self._send(request, what))
+            return self._decoded(decode, await self._send(http, request, call.what))
 
         try:
             retry = self._settings.retry
-            return await async_call_with_retries(attempt, retry, submit=submit, what=what, sleep=self._sleep)
+            return await async_call_with_retries(attempt, retry, submit=submit, what=call.what, sleep=self._sleep)
         except SunoError as exc:
             if submit and submit_outcome_unknown(exc):
                 raise SubmitOutcomeUnknownError(exc, attempts=attempts) from exc
@@ -830,25 +893,14 @@ class AsyncSunoClient(_ClientBase):
         audio_file: str | os.PathLike[str] | None = None,
     ) -> str:
         """Validate an upload-extend body, send it, and return the new task's id; see ``SunoClient.submit``."""
-        kwargs = self._prepare_submit(body, audio_duration, audio_file)
-
-        def decode(response: httpx.Response) -> str:
-            return decode_submit_response(response.status_code, response.headers, self._scrub(response.content))
-
-        task_id = await self._call(kwargs, submit=True, decode=decode)
+        call = self._submit_call(body, audio_duration, audio_file)
+        task_id = await self._call(call, submit=True, decode=self._decode_submit)
         logger.info("submitted upload-extend task %s", task_id)
         return task_id
 
     async def get_record(self, task_id: str) -> TaskRecord:
         """Return the task's current record; see ``SunoClient.get_record``."""
-        _task_id_violation(task_id)
-        kwargs = get_record_info._get_kwargs(task_id=task_id)
-
-        def decode(response: httpx.Response) -> TaskRecord:
-            content = self._scrub(response.content)
-            return decode_record_response(response.status_code, response.headers, content, task_id=task_id)
-
-        return await self._call(kwargs, submit=False, decode=decode)
+        return await self._call(self._record_call(task_id), submit=False, decode=self._record_decoder(task_id))
 
     async def wait(
         self,
@@ -858,8 +910,7 @@ class AsyncSunoClient(_ClientBase):
         on_progress: ProgressCallback | None = None,
     ) -> TaskRecord:
         """Poll the task until it succeeds, fails, or ``timeout`` passes; see ``SunoClient.wait``."""
-        _task_id_violation(task_id)
-        watch = _StatusWatch(task_id, timeout, self._clock)
+        watch = self._watch(task_id, timeout)
         intervals = self._settings.poll.intervals()
         while True:
             record = await self.get_record(task_id)
@@ -887,14 +938,3 @@ class AsyncSunoClient(_ClientBase):
         except SunoError as exc:
             _note_created(exc, task_id)
             raise
-
-    def verify_webhook(
-        self,
-        body: bytes | str,
-        headers: Mapping[str, str],
-        *,
-        tolerance: float = DEFAULT_TOLERANCE,
-        now: float | None = None,
-    ) -> CallbackEvent:
-        """Verify and decode a callback with this client's ``webhook_secret``; see ``suno_api.verify_webhook``."""
-        return self._verify(body, headers, tolerance, now)

@@ -12,9 +12,10 @@ the exception also subclasses it, so code that knows nothing of this package sti
     │   ├── NotFoundError                      404  unknown task or endpoint
     │   ├── ConflictError                      409  the record already exists
     │   ├── RequestRejectedError               422  the service rejected the parameters
-    │   ├── RateLimitError                     429  too many requests (``retry_after``)
+    │   ├── RateLimitError                     429, 430  too many requests (``retry_after``)
     │   ├── SourceAudioFetchError              451  the service could not fetch ``uploadUrl``
     │   ├── MaintenanceError                   455  the service is under maintenance
+    │   ├── GenerationRefusedError             501, 505, 531-537  refused or abandoned; no task to wait for
     │   ├── ServerError                        500 and any other 5xx
     │   └── UnknownAPIError                    any other code, kept in ``code``
     ├── TransportError                         no usable answer: the exchange itself failed
@@ -24,20 +25,23 @@ the exception also subclasses it, so code that knows nothing of this package sti
     ├── TaskFailedError                        wait(): the task reached a failure status
     ├── WaitTimeoutError (TimeoutError)        wait(): the deadline passed before the task finished
     ├── ResponseDecodeError (ValueError)       a body from the service is not JSON or not the expected shape
-    └── WebhookVerificationError (ValueError)  a callback's signature headers are missing, stale or wrong
+    ├── WebhookVerificationError (ValueError)  a callback's signature headers are missing, stale or wrong
+    └── DownloadError                          a track could not be downloaded or saved (``suno_api._download``)
 
-No message built here contains the API key: messages are built from the envelope and the HTTP status only,
-and the client scrubs the key from anything the server echoes back before it reaches an exception.
+No message contains a secret: text a server sends (``msg``, a body excerpt) goes through ``suno_api.redact``
+with the client's secrets before it becomes part of a message, and excerpts are cut after redaction.
 """
 
 from __future__ import annotations
 
 import math
 import reprlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, ClassVar
 
 import attrs
+
+from suno_api._redaction import excerpt, redact
 
 _short = reprlib.Repr()
 _short.maxstring = 60
@@ -155,7 +159,7 @@ class RequestRejectedError(APIError):
 
 
 class RateLimitError(APIError):
-    """429: too many requests; ``retry_after`` holds the seconds the service asked for, when it said."""
+    """429 or 430 (call frequency): too many requests; ``retry_after`` holds the seconds asked for, if said."""
 
 
 class SourceAudioFetchError(APIError):
@@ -166,6 +170,14 @@ class SourceAudioFetchError(APIError):
 
 class MaintenanceError(APIError):
     """455: the service is under maintenance; try again later."""
+
+
+class GenerationRefusedError(APIError):
+    """501, 505, 531-537: the service refused or abandoned the generation; there is no task to wait for.
+
+    Upstream documents these codes outside the spec's enum (``spec/ERRATA.md`` E-17); they are refusals, so a
+    submit that gets one created nothing and is not reported as "a task may exist".
+    """
 
 
 class ServerError(APIError):
@@ -183,9 +195,14 @@ _BY_CODE: Mapping[int, type[APIError]] = {
     409: ConflictError,
     422: RequestRejectedError,
     429: RateLimitError,
+    # Upstream's codes outside the spec's enum (spec/ERRATA.md E-17): 430 is "call frequency too high".
+    430: RateLimitError,
     451: SourceAudioFetchError,
     455: MaintenanceError,
     500: ServerError,
+    501: GenerationRefusedError,
+    505: GenerationRefusedError,
+    **dict.fromkeys(range(531, 538), GenerationRefusedError),
 }
 
 
@@ -222,12 +239,28 @@ def coerce_code(value: object) -> int | None:
     return None
 
 
+_MESSAGE_KEYS = ("message", "error", "detail")  # where non-envelope JSON error bodies put their text
+_SERVER_TEXT_LIMIT = 200
+
+
+def _server_text(envelope: object, text: str, secrets: Iterable[str]) -> str:
+    """Return the server's own words in an answer without an envelope ``msg``: a JSON message, else its text."""
+    if isinstance(envelope, Mapping):
+        found = next((v for v in map(envelope.get, _MESSAGE_KEYS) if isinstance(v, str) and v.strip()), "")
+    else:
+        found = envelope if isinstance(envelope, str) else text
+    # Whitespace is collapsed after the cut: a page of blank lines must not cost a pass over all of it.
+    return " ".join(excerpt(found, secrets, _SERVER_TEXT_LIMIT).split())
+
+
 def error_from_response(
     http_status: int,
     envelope: object,
     *,
     task_id: str | None = None,
     retry_after: float | None = None,
+    text: str = "",
+    secrets: Iterable[str] = (),
 ) -> APIError | None:
     """Return the error a response stands for, or ``None`` when it is a success.
 
@@ -240,19 +273,19 @@ def error_from_response(
         envelope: The decoded JSON body (any JSON value), or ``None`` when the body is not JSON.
         task_id: The task concerned, when the caller knows it.
         retry_after: Seconds from a ``Retry-After`` header, when there was one.
+        text: The body as text, shown (redacted, cut) when the answer has no envelope message.
+        secrets: Secrets to redact from the server's text before it becomes part of the message.
     """
     body: Mapping[str, Any] = envelope if isinstance(envelope, Mapping) else {}
     code = coerce_code(body.get("code"))
     raw_msg = body.get("msg")
-    msg = raw_msg.strip() if isinstance(raw_msg, str) else ""
+    msg = redact(raw_msg.strip(), secrets) if isinstance(raw_msg, str) else ""
     if code is not None and code != 200:
         effective = code
     elif not 200 <= http_status <= 299:
         effective = http_status
         if not msg:
-            msg = (
-                f"HTTP {http_status} without an envelope" if not body else f"HTTP {http_status} (envelope code {code})"
-            )
+            msg = _server_text(envelope, text, secrets) or f"HTTP {http_status} with no message"
     else:
         return None
     if not msg:
@@ -382,11 +415,19 @@ class ResponseDecodeError(SunoError, ValueError):
         body_excerpt: The beginning of the body, for diagnosis.
     """
 
-    def __init__(self, message: str, *, http_status: int | None = None, body: bytes | str = b"") -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        http_status: int | None = None,
+        body: bytes | str = b"",
+        secrets: Iterable[str] = (),
+    ) -> None:
         self.http_status = http_status
         text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
-        self.body_excerpt = text[:200]
-        super().__init__(message)
+        # Cut after redaction, so that a secret straddling the cut leaves no fragment.
+        self.body_excerpt = excerpt(text, secrets, 200)
+        super().__init__(redact(message, secrets))
 
 
 class WebhookVerificationError(SunoError, ValueError):

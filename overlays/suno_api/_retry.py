@@ -70,8 +70,8 @@ def should_retry(exc: BaseException, *, submit: bool, policy: RetryPolicy) -> bo
         # created the task before the failure, so only when the caller opted in.
         return not submit or policy.retry_submit
     # ResponseDecodeError: an unreadable answer is not transient as a rule, and for a submit it means the
-    # outcome is unknown. Every other APIError (401, 402, 404, 409, 422, 451, unknown codes) would get the
-    # same answer again. Anything else is a bug, not a reason to retry.
+    # outcome is unknown. Every other APIError (401, 402, 404, 409, 422, 451, the refusals 501, 505 and
+    # 531-537, unknown codes) would get the same answer again. Anything else is a bug, not a reason to retry.
     return False
 
 

@@ -4,14 +4,26 @@ The rules are not written here: they are the ``allOf`` items of ``UploadExtendRe
 (from ``overlays/rules.overlay.yaml``), checked by jsonschema-rs, which handles ``multipleOf: 0.01`` exactly
 where python-jsonschema's float division rejects 0.07 or 0.29. This module only turns the validator's errors
 into violations a user can act on, and applies the audio-aware rules when the caller knows the duration.
+
+Two client-side checks come first, because no schema can express them:
+
+- the body must be sendable as JSON (``json.*`` rule ids): finite numbers, strings without lone surrogates,
+  only JSON types, string keys, and at most ``MAX_DEPTH`` levels of nesting. A body that fails them is not
+  given to the schema validator at all (a non-string key or 10,000 levels would break it);
+- a caution of the client's own, not a rule upstream states, so only ``validate_upload_extend`` and the client
+  apply it (``find_violations`` with ``cautions=True``; the mock and the conformance suite judge by the spec and
+  its rules alone): every ``format: uri`` field must be an http(s) URL (``url.http-scheme``). ``format: uri``
+  admits ``file:``, ``mailto:`` or ``javascript:``, which the service can neither fetch nor POST to
+  (spec/ERRATA.md E-19).
 """
 
 from __future__ import annotations
 
 import functools
+import math
 import os
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 import jsonschema_rs
 
@@ -32,6 +44,86 @@ _GENERIC_MESSAGES = {
     "minLength": "`{field}` must have at least {limit} character(s).",
     "maxLength": "`{field}` must have at most {limit} characters.",
 }
+
+
+#: Deepest nesting a body may have (the schema's own depth is 2; this only stops pathological input).
+MAX_DEPTH: Final = 32
+_HTTP_SCHEMES: Final = ("http", "https")
+
+
+def _path(parent: str, key: object) -> str:
+    if isinstance(key, int):
+        return f"{parent}[{key}]"
+    return f"{parent}.{key}" if parent else str(key)
+
+
+def _has_lone_surrogate(text: str) -> bool:
+    if text.isascii():  # the common case, and far cheaper than encoding: ASCII holds no surrogate
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _json_violations(body: Mapping[Any, Any]) -> list[Violation]:
+    """Return why ``body`` cannot be sent as JSON (empty when it can); iterative, so depth cannot crash it."""
+    found: list[Violation] = []
+    stack: list[tuple[str, Any, int]] = [("", body, 0)]
+    while stack:
+        path, container, depth = stack.pop()
+        if depth >= MAX_DEPTH:
+            found.append(Violation(path, "json.depth", f"`{path}` is nested more than {MAX_DEPTH} levels deep."))
+            continue
+        is_object = isinstance(container, Mapping)
+        for key, value in container.items() if is_object else enumerate(container):
+            if is_object and type(key) is not str and not isinstance(key, str):
+                shown = _path(path, repr(key))
+                message = f"`{shown}`: JSON object keys must be strings, not {type(key).__name__}."
+                found.append(Violation(shown, "json.key", message, key))
+                continue
+            kind = type(value)
+            # Exact types first: a body is almost always plain str/int/bool, and ABC checks cost more.
+            if kind is str or isinstance(value, str):
+                if _has_lone_surrogate(value):
+                    field = _path(path, key)
+                    message = f"`{field}` contains a lone surrogate (half of a UTF-16 pair), which UTF-8 cannot encode."
+                    found.append(Violation(field, "json.unicode", message, value))
+            elif kind is bool or kind is int or value is None:
+                continue
+            elif isinstance(value, float):
+                if not math.isfinite(value):
+                    field = _path(path, key)
+                    message = f"`{field}` must be a finite number; JSON has no NaN or Infinity."
+                    found.append(Violation(field, "json.finite-number", message, value))
+            elif isinstance(value, Mapping | list | tuple):
+                stack.append((_path(path, key), value, depth + 1))
+            elif not isinstance(value, int):
+                field = _path(path, key)
+                message = f"`{field}` is a {type(value).__name__}, which JSON cannot represent."
+                found.append(Violation(field, "json.type", message, value))
+    return sorted(found, key=lambda violation: violation.field)
+
+
+@functools.cache
+def _uri_fields() -> tuple[str, ...]:
+    properties: Mapping[str, Any] = schema(REQUEST_SCHEMA).get("properties", {})
+    return tuple(name for name, node in properties.items() if isinstance(node, Mapping) and node.get("format") == "uri")
+
+
+def _scheme_violations(body: Mapping[str, Any]) -> Iterator[Violation]:
+    for field in _uri_fields():
+        value = body.get(field)
+        if not isinstance(value, str) or ":" not in value:
+            continue  # absent, or not a URI at all: the schema's own violation says so
+        scheme = value.split(":", 1)[0].lower()
+        if scheme not in _HTTP_SCHEMES:
+            message = (
+                f"`{field}` must be an http(s) URL the service can reach; `{scheme}:` URLs are valid URIs but the"
+                " service can neither fetch from nor post to them."
+            )
+            yield Violation(field, "url.http-scheme", message, value)
 
 
 @functools.cache
@@ -141,24 +233,66 @@ def read_audio_duration(path: str | os.PathLike[str]) -> float:
     return float(audio.info.length)
 
 
+def _find(
+    body: Mapping[str, Any] | UploadExtendRequest,
+    audio_duration: float | None,
+    audio_file: str | os.PathLike[str] | None,
+    *,
+    cautions: bool,
+) -> tuple[list[Violation], Any]:
+    """Return the violations of ``body`` and the JSON-ready value that was checked."""
+    as_dict: Any = body.to_dict() if hasattr(body, "to_dict") else body
+    if not isinstance(as_dict, Mapping):
+        return [Violation("", "schema.type", "The body must be a JSON object.", as_dict)], as_dict
+    unsendable = _json_violations(as_dict)
+    if unsendable:
+        return unsendable, as_dict
+    # Almost every body is valid: is_valid stops at the first error and builds no error objects, so it is the
+    # cheaper pass; iter_errors runs only to explain a body that fails.
+    found = [] if _validator().is_valid(as_dict) else list(_violations(as_dict))
+    if cautions:
+        found.extend(_scheme_violations(as_dict))
+    if audio_file is not None and audio_duration is None:
+        audio_duration = read_audio_duration(audio_file)
+    if audio_duration is not None:
+        if not math.isfinite(audio_duration) or audio_duration <= 0:
+            message = "the audio duration must be a positive, finite number of seconds."
+            found.append(Violation("audio_duration", "audio.duration", message, audio_duration))
+        else:
+            found.extend(_audio_violations(as_dict, audio_duration))
+    return found, as_dict
+
+
 def find_violations(
     body: Mapping[str, Any] | UploadExtendRequest,
     *,
     audio_duration: float | None = None,
     audio_file: str | os.PathLike[str] | None = None,
+    cautions: bool = False,
 ) -> list[Violation]:
-    """Return every violation of ``body`` (empty when it is valid); see ``validate_upload_extend``."""
-    as_dict: Any = body.to_dict() if hasattr(body, "to_dict") else body
-    if not isinstance(as_dict, Mapping):
-        return [Violation("", "schema.type", "The body must be a JSON object.", as_dict)]
-    # Almost every body is valid: is_valid stops at the first error and builds no error objects, so it is the
-    # cheaper pass; iter_errors runs only to explain a body that fails.
-    found = [] if _validator().is_valid(as_dict) else list(_violations(as_dict))
-    if audio_file is not None and audio_duration is None:
-        audio_duration = read_audio_duration(audio_file)
-    if audio_duration is not None:
-        found.extend(_audio_violations(as_dict, audio_duration))
-    return found
+    """Return every violation of ``body`` (empty when it is valid); see ``validate_upload_extend``.
+
+    With ``cautions=True`` the client's own cautions are checked too (``url.http-scheme``), as
+    ``validate_upload_extend`` and the client do; without, only the spec, its rules and JSON itself.
+    """
+    return _find(body, audio_duration, audio_file, cautions=cautions)[0]
+
+
+def checked_body(
+    body: Mapping[str, Any] | UploadExtendRequest,
+    *,
+    audio_duration: float | None = None,
+    audio_file: str | os.PathLike[str] | None = None,
+) -> dict[str, Any]:
+    """Validate ``body`` and return it as the JSON-ready dict that was checked (what the client sends).
+
+    Raises:
+        ValidationError: as ``validate_upload_extend``.
+    """
+    violations, as_dict = _find(body, audio_duration, audio_file, cautions=True)
+    if violations:
+        raise ValidationError(violations)
+    return dict(as_dict)
 
 
 def validate_upload_extend(
@@ -180,6 +314,4 @@ def validate_upload_extend(
         ValidationError: one exception listing every violation (field, rule id, message, value).
 
     """
-    violations = find_violations(body, audio_duration=audio_duration, audio_file=audio_file)
-    if violations:
-        raise ValidationError(violations)
+    checked_body(body, audio_duration=audio_duration, audio_file=audio_file)

@@ -1,6 +1,6 @@
 """Callbacks: verify a signed callback, and a tiny ASGI app that verifies, decodes and hands it over.
 
-The scheme (FIELD-NOTES section 1): ``X-Webhook-Timestamp`` is unix seconds, ``X-Webhook-Signature`` is
+The scheme (spec/UPSTREAM.md section 3): ``X-Webhook-Timestamp`` is unix seconds, ``X-Webhook-Signature`` is
 base64(HMAC-SHA256(secret, f"{task_id}.{timestamp}")) with the task id taken from the body's ``data.task_id``.
 
 The signature covers the task id and the timestamp, not the rest of the body: it proves that the sender knows
@@ -19,7 +19,7 @@ import time
 from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from typing import Any, Final
 
-from suno_api._decoding import CallbackEvent, callback_task_id, decode_callback
+from suno_api._callbacks import CallbackEvent, callback_task_id, decode_callback
 from suno_api._errors import ConfigurationError, ResponseDecodeError, WebhookVerificationError
 from suno_api._signature import compute_signature
 

@@ -21,23 +21,6 @@ def load_payload(name: str) -> dict[str, Any]:
     return loaded
 
 
-def custom_body(**overrides: Any) -> dict[str, Any]:
-    """A valid custom-mode body with vocals; ``...`` as a value removes the key."""
-    body: dict[str, Any] = {
-        "uploadUrl": "https://storage.example.com/upload/song.mp3",
-        "defaultParamFlag": True,
-        "instrumental": False,
-        "prompt": "la la la",
-        "style": "Classical",
-        "title": "Peaceful Piano Extended",
-        "continueAt": 60,
-        "model": "V4",
-        "callBackUrl": "https://api.example.com/callback",
-    }
-    body.update(overrides)
-    return {key: value for key, value in body.items() if value is not ...}
-
-
 def envelope(code: Any = 200, msg: Any = "success", data: Any = None) -> dict[str, Any]:
     """A response envelope."""
     return {"code": code, "msg": msg, "data": data}

@@ -7,9 +7,9 @@ from typing import Any
 
 import httpx
 import pytest
-from tests.client.client_support import TOKEN, FakeTime, Handler
 
 from suno_api import AsyncSunoClient, PollSchedule, SunoClient
+from tests.client.client_support import TOKEN, FakeTime, Handler
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,6 @@ from collections.abc import Callable
 
 import httpx
 import pytest
-from tests.client.client_support import TOKEN, FakeTime, Recorder, custom_body, envelope, record, respond
 
 from suno_api import (
     APITimeoutError,
@@ -21,6 +20,8 @@ from suno_api import (
     ValidationError,
     WaitTimeoutError,
 )
+from tests.bodies import custom_body
+from tests.client.client_support import TOKEN, FakeTime, Recorder, envelope, record, respond
 
 MakeAsync = Callable[..., AsyncSunoClient]
 pytestmark = pytest.mark.anyio

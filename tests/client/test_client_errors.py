@@ -6,7 +6,6 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from tests.client.client_support import Recorder, envelope, respond
 
 from suno_api import (
     APIConnectionError,
@@ -15,6 +14,7 @@ from suno_api import (
     AuthenticationError,
     ConfigurationError,
     ConflictError,
+    GenerationRefusedError,
     InsufficientCreditsError,
     MaintenanceError,
     NotFoundError,
@@ -35,6 +35,7 @@ from suno_api import (
     error_class_for_code,
     error_from_response,
 )
+from tests.client.client_support import Recorder, envelope, respond
 
 DOCUMENTED = {
     401: AuthenticationError,
@@ -47,17 +48,19 @@ DOCUMENTED = {
     455: MaintenanceError,
     500: ServerError,
 }
-# Codes seen in the wild (FIELD-NOTES section 2) and other statuses: 5xx are server errors, the rest unknown.
+# Codes seen in the wild (spec/UPSTREAM.md section 4) and other statuses: the refusals upstream documents outside
+# the enum have their classes (spec/ERRATA.md E-17); other 5xx are server errors, the rest unknown.
 UNDOCUMENTED = {
     400: UnknownAPIError,
     405: UnknownAPIError,
     413: UnknownAPIError,
-    430: UnknownAPIError,
+    430: RateLimitError,
     418: UnknownAPIError,
-    501: ServerError,
+    501: GenerationRefusedError,
     502: ServerError,
     503: ServerError,
-    531: ServerError,
+    505: GenerationRefusedError,
+    **dict.fromkeys(range(531, 538), GenerationRefusedError),
 }
 ALL_CODES = {**DOCUMENTED, **UNDOCUMENTED}
 
@@ -119,9 +122,9 @@ def test_an_http_error_wins_over_an_envelope_claiming_success() -> None:
 
 
 def test_unknown_codes_keep_the_code_and_the_message() -> None:
-    error = error_from_response(200, envelope(430, "too many uploads today"))
+    error = error_from_response(200, envelope(413, "matches an existing work"))
     assert isinstance(error, UnknownAPIError)
-    assert (error.code, error.message) == (430, "too many uploads today")
+    assert (error.code, error.message) == (413, "matches an existing work")
 
 
 def test_messages_carry_a_hint_where_the_user_can_act() -> None:

@@ -17,7 +17,6 @@ from typing import Any, Final
 
 import httpx
 import pytest
-from tests.client.client_support import TOKEN, custom_body, envelope, load_payload, record
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -35,9 +34,11 @@ from suno_api import (
     parse_callback,
     verify_webhook,
 )
-from suno_api._decoding import decode_record_response, decode_submit_response
+from suno_api._records import decode_record_response, decode_submit_response
 from suno_api._spec import effective_spec
 from suno_api_client.types import Unset
+from tests.bodies import custom_body
+from tests.client.client_support import TOKEN, envelope, load_payload, record
 
 SEED: Final = 20_251_123
 RESPONSES: Final = 10_000  # through the sync client: record-info and submit answers

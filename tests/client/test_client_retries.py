@@ -8,7 +8,6 @@ from collections.abc import Callable
 
 import httpx
 import pytest
-from tests.client.client_support import FakeTime, Recorder, custom_body, envelope, record, respond
 
 from suno_api import (
     APIConnectionError,
@@ -23,6 +22,8 @@ from suno_api import (
     SubmitOutcomeUnknownError,
     SunoClient,
 )
+from tests.bodies import custom_body
+from tests.client.client_support import FakeTime, Recorder, envelope, record, respond
 
 OK_RECORD = respond(record("SUCCESS"))
 OK_SUBMIT = respond(envelope(data={"taskId": "task-1"}))
@@ -69,7 +70,7 @@ def test_read_is_retried_on_transient_failures(
     assert recorder.count == 2
 
 
-@pytest.mark.parametrize("code", [401, 402, 404, 409, 422, 451, 430])
+@pytest.mark.parametrize("code", [401, 402, 404, 409, 422, 451, 501, 531])
 def test_answers_that_would_not_change_are_not_retried(code: int, make_client: Callable[..., SunoClient]) -> None:
     recorder = Recorder(respond(envelope(code, "no")), OK_RECORD)
     with pytest.raises(APIError) as raised:

@@ -8,7 +8,6 @@ from collections.abc import Callable
 
 import httpx
 import pytest
-from tests.client.client_support import TOKEN, Recorder, custom_body, envelope, record, respond
 
 from suno_api import (
     APIError,
@@ -17,9 +16,12 @@ from suno_api import (
     SubmitOutcomeUnknownError,
     SunoClient,
     SunoError,
+    TaskFailedError,
     TransportError,
 )
 from suno_api._spec import default_base_url
+from tests.bodies import custom_body
+from tests.client.client_support import TOKEN, Recorder, envelope, record, respond
 
 
 def never_called(request: httpx.Request) -> httpx.Response:
@@ -33,9 +35,9 @@ def test_api_key_comes_from_the_argument_then_the_environment(monkeypatch: pytes
     recorder = Recorder(respond(record()))
     monkeypatch.setenv("KIE_API_KEY", "sk-from-env")
     with SunoClient(transport=httpx.MockTransport(recorder)) as client:
-        client.get_record("t")
+        client.get_record("task-1")
     with SunoClient(api_key="sk-from-arg", transport=httpx.MockTransport(recorder)) as client:
-        client.get_record("t")
+        client.get_record("task-1")
     assert [r.headers["Authorization"] for r in recorder.requests] == ["Bearer sk-from-env", "Bearer sk-from-arg"]
 
 
@@ -56,7 +58,7 @@ def test_a_trailing_newline_from_a_key_file_is_stripped(monkeypatch: pytest.Monk
     recorder = Recorder(respond(record()))
     monkeypatch.setenv("KIE_API_KEY", TOKEN + "\n")
     with SunoClient(transport=httpx.MockTransport(recorder)) as client:
-        client.get_record("t")
+        client.get_record("task-1")
     assert recorder.requests[0].headers["Authorization"] == f"Bearer {TOKEN}"
 
 
@@ -68,7 +70,7 @@ def test_base_url_comes_from_the_argument_then_the_environment_then_the_spec(mon
 
 
 def test_requests_go_to_the_configured_base_url_with_a_path_prefix() -> None:
-    recorder = Recorder(respond(record()))
+    recorder = Recorder(respond(record(task_id="t 1")))
     with SunoClient(api_key=TOKEN, base_url="https://proxy.example/kie/", transport=httpx.MockTransport(recorder)) as c:
         c.get_record("t 1")
     (sent,) = recorder.requests
@@ -99,7 +101,7 @@ def test_plain_http_to_a_remote_host_is_refused(url: str) -> None:
 def test_plain_http_to_loopback_and_https_anywhere_are_allowed(url: str) -> None:
     recorder = Recorder(respond(record()))
     with SunoClient(api_key=TOKEN, base_url=url, transport=httpx.MockTransport(recorder)) as client:
-        client.get_record("t")
+        client.get_record("task-1")
     assert recorder.requests[0].headers["Authorization"] == f"Bearer {TOKEN}"
 
 
@@ -119,7 +121,7 @@ def test_redirects_are_not_followed(make_client: Callable[..., SunoClient]) -> N
     """A redirect could take the token to another host or to plain http."""
     recorder = Recorder(httpx.Response(302, headers={"Location": "http://evil.example/steal"}))
     with pytest.raises(APIError) as raised:
-        make_client(recorder, max_retries=0).get_record("t")
+        make_client(recorder, max_retries=0).get_record("task-1")
     assert raised.value.http_status == 302
     assert recorder.count == 1
 
@@ -130,7 +132,7 @@ def test_redirects_are_not_followed(make_client: Callable[..., SunoClient]) -> N
 def test_the_default_timeout_is_finite_and_sent_with_every_request(make_client: Callable[..., SunoClient]) -> None:
     recorder = Recorder(respond(record()))
     client = make_client(recorder)
-    client.get_record("t")
+    client.get_record("task-1")
     timeout = recorder.requests[0].extensions["timeout"]
     assert timeout == {"connect": 10.0, "read": 30.0, "write": 30.0, "pool": 30.0}
 
@@ -144,8 +146,8 @@ def test_infinite_or_non_positive_timeouts_are_refused(timeout: object) -> None:
 def test_with_options_changes_the_timeout_of_one_call_only(make_client: Callable[..., SunoClient]) -> None:
     recorder = Recorder(respond(record()))
     client = make_client(recorder)
-    client.with_options(timeout=120).get_record("t")
-    client.get_record("t")
+    client.with_options(timeout=120).get_record("task-1")
+    client.get_record("task-1")
     assert [r.extensions["timeout"]["read"] for r in recorder.requests] == [120, 30.0]
 
 
@@ -154,18 +156,18 @@ def test_with_options_copies_share_the_pool_and_only_the_owner_closes_it() -> No
     client = SunoClient(api_key=TOKEN, transport=httpx.MockTransport(recorder))
     copy = client.with_options(max_retries=5, retry_submit=True, api_key="sk-other")
     assert (copy.max_retries, copy.retry_submit, client.max_retries, client.retry_submit) == (5, True, 2, False)
-    copy.get_record("t")
+    copy.get_record("task-1")
     copy.close()
-    client.get_record("t")
+    client.get_record("task-1")
     assert [r.headers["Authorization"] for r in recorder.requests] == ["Bearer sk-other", f"Bearer {TOKEN}"]
     client.close()
     with pytest.raises(ConfigurationError, match="closed"):
-        copy.get_record("t")
+        copy.get_record("task-1")
 
 
 def test_a_read_timeout_is_a_typed_timeout_error(make_client: Callable[..., SunoClient]) -> None:
     with pytest.raises(TimeoutError):
-        make_client(Recorder(httpx.ReadTimeout("timed out")), max_retries=0).get_record("t")
+        make_client(Recorder(httpx.ReadTimeout("timed out")), max_retries=0).get_record("task-1")
 
 
 # --- the token never shows -------------------------------------------------------------------------------------
@@ -200,12 +202,12 @@ def _scenario_errors(make_client: Callable[..., SunoClient]) -> list[BaseExcepti
         return respond(f"<html>{request.headers['Authorization']}</html>".encode())
 
     scenarios: list[Callable[[], object]] = [
-        lambda: make_client(Recorder(echo)).get_record("t"),
+        lambda: make_client(Recorder(echo)).get_record("task-1"),
         lambda: make_client(Recorder(echo_garbage)).submit(custom_body()),
-        lambda: make_client(Recorder(echo_garbage)).get_record("t"),
+        lambda: make_client(Recorder(echo_garbage)).get_record("task-1"),
         lambda: make_client(Recorder(httpx.ReadTimeout(f"slow {TOKEN}"))).submit(custom_body()),
-        lambda: make_client(Recorder(httpx.ConnectError(f"refused {TOKEN}"))).get_record("t"),
-        lambda: make_client(Recorder(respond(record("GENERATE_AUDIO_FAILED", errorMessage=TOKEN)))).wait("t"),
+        lambda: make_client(Recorder(httpx.ConnectError(f"refused {TOKEN}"))).get_record("task-1"),
+        lambda: make_client(Recorder(respond(record("GENERATE_AUDIO_FAILED", errorMessage=TOKEN)))).wait("task-1"),
     ]
     errors: list[BaseException] = []
     for scenario in scenarios:
@@ -232,7 +234,8 @@ def test_the_token_is_not_in_any_exception_or_log_line(
         text = "".join(traceback.format_exception(error))
         assert TOKEN not in text, text
         assert TOKEN not in repr(error)
-        assert TOKEN not in repr(vars(error))
+        # `record` is the record exactly as received (data is never altered); everything else is redacted.
+        assert TOKEN not in repr({name: value for name, value in vars(error).items() if name != "record"})
     assert caplog.records, "the scenarios should have logged"
     for log_record in caplog.records:
         assert TOKEN not in log_record.getMessage()
@@ -240,19 +243,24 @@ def test_the_token_is_not_in_any_exception_or_log_line(
     assert any("[redacted]" in r.getMessage() for r in caplog.records if r.name == "suno_api")
 
 
-def test_the_record_of_a_failed_task_echoing_the_token_is_scrubbed(make_client: Callable[..., SunoClient]) -> None:
-    """A body that contains the key has it replaced before anything (record, message) sees it."""
-    leaky = respond(record("SUCCESS", errorMessage=f"your key is {TOKEN}"))
-    fetched = make_client(Recorder(leaky)).get_record("t")
-    assert TOKEN not in repr(fetched)
-    assert TOKEN not in repr(fetched.raw)
+def test_a_record_echoing_the_token_is_kept_as_sent_and_only_messages_are_redacted(
+    make_client: Callable[..., SunoClient],
+) -> None:
+    """Data is never rewritten: the record keeps what the service sent; the failure's message hides the key."""
+    leaky = respond(record("GENERATE_AUDIO_FAILED", errorMessage=f"your key is {TOKEN}"))
+    client = make_client(Recorder(leaky))
+    assert client.get_record("task-1").error_message_value == f"your key is {TOKEN}"
+    with pytest.raises(TaskFailedError) as raised:
+        client.wait("task-1")
+    assert TOKEN not in str(raised.value)
+    assert raised.value.error_message == "your key is [REDACTED]"
 
 
 def test_requests_are_logged_with_the_authorization_header_redacted(
     make_client: Callable[..., SunoClient], caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG, logger="suno_api")
-    make_client(Recorder(respond(record("SUCCESS")))).get_record("t")
+    make_client(Recorder(respond(record("SUCCESS")))).get_record("task-1")
     (request_line,) = [r.getMessage() for r in caplog.records if r.getMessage().startswith("HTTP request")]
     assert "'authorization': '[redacted]'" in request_line
-    assert "record-info?taskId=t" in request_line
+    assert "record-info?taskId=task-1" in request_line

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from tests.client.client_support import FakeTime, Recorder, custom_body, envelope, record, respond
 
 from suno_api import (
     ConfigurationError,
@@ -17,6 +16,8 @@ from suno_api import (
     TaskStatus,
     WaitTimeoutError,
 )
+from tests.bodies import custom_body
+from tests.client.client_support import FakeTime, Recorder, envelope, record, respond
 
 
 def statuses(*names: str, **fields: object) -> Recorder:

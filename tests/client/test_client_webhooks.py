@@ -12,7 +12,6 @@ from typing import Any
 
 import httpx
 import pytest
-from tests.client.client_support import TOKEN, load_payload
 
 from suno_api import (
     CallbackEvent,
@@ -30,6 +29,7 @@ from suno_api import (
     verify_webhook,
     webhook_asgi_app,
 )
+from tests.client.client_support import TOKEN, load_payload
 
 SECRET = "whsec-9b1f"
 NOW = 1_763_169_600.0

@@ -27,14 +27,20 @@ def test_every_exported_name_is_importable() -> None:
 
 
 def test_every_public_name_of_the_package_is_exported() -> None:
-    public = {name for name in vars(suno_api) if not name.startswith("_")}
+    # dir(), not vars(): it also lists the names the package loads on first access (DownloadError).
+    public = {name for name in dir(suno_api) if not name.startswith("_")}
     submodules = {module.name for module in pkgutil.iter_modules(suno_api.__path__)}
     assert public - submodules == set(suno_api.__all__)
 
 
+# The public submodules: the spec accessors and the command line; everything else is implementation.
+PUBLIC_SUBMODULES = {"cli", "spec"}
+
+
 def test_implementation_modules_are_private() -> None:
     for module in pkgutil.iter_modules(suno_api.__path__):
-        assert module.name.startswith("_"), f"suno_api.{module.name} should be private"
+        if module.name not in PUBLIC_SUBMODULES:
+            assert module.name.startswith("_"), f"suno_api.{module.name} should be private"
 
 
 def test_every_exported_name_of_ours_is_documented_with_a_summary_line() -> None:
@@ -62,6 +68,20 @@ def test_re_exports_are_the_generated_models_themselves() -> None:
     for name in suno_api.__all__:
         if not _own(name):
             assert getattr(suno_api, name) is getattr(suno_api_client.models, name)
+
+
+def test_the_download_error_is_exported_and_loaded_only_when_asked_for() -> None:
+    """`import suno_api` stays cheap: the download module is imported on first use of DownloadError."""
+    import subprocess  # noqa: PLC0415 - only this test starts an interpreter
+    import sys  # noqa: PLC0415 - same
+
+    probe = (
+        "import sys, suno_api; assert 'suno_api._download' not in sys.modules;"
+        " from suno_api import DownloadError; from suno_api._download import DownloadError as D;"
+        " assert DownloadError is D and issubclass(D, suno_api.SunoError); print(suno_api.__version__)"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=False)  # noqa: S603
+    assert result.returncode == 0, result.stderr
 
 
 def test_every_exception_class_is_exported() -> None:

@@ -113,3 +113,43 @@ async def test_generated_client_polls_asynchronously() -> None:
     polled = await _poll_async(client)
     assert isinstance(polled, RecordInfoResponse)
     assert polled.code == 200
+
+
+def _response_enums() -> set[str]:
+    """The enums the normalise overlay opens up in responses (``anyOf: [$ref, {type}]``): members may vanish."""
+    found: set[str] = set()
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            for branch in node.get("anyOf", ()):
+                ref = branch.get("$ref", "") if isinstance(branch, dict) else ""
+                if ref.startswith("#/components/schemas/"):
+                    found.add(ref.rsplit("/", 1)[1])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(EFFECTIVE["components"]["schemas"])
+    return {name for name in found if "enum" in EFFECTIVE["components"]["schemas"][name]}
+
+
+def test_no_hand_written_module_names_a_member_of_a_response_enum() -> None:
+    """Regeneration guard: a spec that drops a response enum value must not break hand-written code.
+
+    Statuses, stages and codes are compared by value; naming a member (``TaskStatus.SUCCESS``) would raise
+    AttributeError once a regeneration removes it (issue 13 item 2).
+    """
+    import ast  # noqa: PLC0415 - only this test parses sources
+
+    enums = _response_enums()
+    assert {"TaskStatus", "CallbackType"} <= enums
+    offenders = []
+    for path in sorted([*(ROOT / "overlays").rglob("*.py"), *(ROOT / "conformance").rglob("*.py")]):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)):
+                continue
+            if node.value.id in enums and node.attr.isupper():
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}: {node.value.id}.{node.attr}")
+    assert offenders == []

@@ -18,6 +18,8 @@ from suno_api import (
     CallbackShape,
     CallbackTrack,
     CallbackType,
+    DownloadError,
+    GenerationRefusedError,
     PollSchedule,
     RateLimitError,
     RecordTrack,
@@ -33,9 +35,12 @@ from suno_api import (
     Violation,
     WaitTimeoutError,
     error_from_response,
+    excerpt,
     find_violations,
+    is_loopback_host,
     parse_callback,
     parse_record_info,
+    redact,
     validate_upload_extend,
     verify_webhook,
     webhook_asgi_app,
@@ -83,6 +88,9 @@ def errors_usage(client: SunoClient) -> None:
     except SubmitOutcomeUnknownError as error:
         cause: SunoError = error.cause
         print(cause, error.attempts)
+    except GenerationRefusedError as error:
+        refused: int = error.code
+        print(refused)
     except RateLimitError as error:
         wait: float | None = error.retry_after
         print(wait)
@@ -143,3 +151,14 @@ def asgi_usage() -> Callable[[MutableMapping[str, Any], Any, Any], Awaitable[Non
 
     webhook_asgi_app(on_async, secret="whsec")
     return webhook_asgi_app(on_sync, secret="whsec", max_body_bytes=65_536)
+
+
+def redaction_usage(text: str, secrets: list[str]) -> None:
+    shown: str = redact(text, secrets)
+    short: str = excerpt(text, (secret for secret in secrets), 200)
+    local: bool = is_loopback_host("[::ffff:127.0.0.1]")
+    download_failed: type[SunoError] = DownloadError
+    print(shown, short, local, download_failed)
+    redact(text, "a-single-secret")  # a bare string is one secret, not one per character
+    excerpt(text, secrets)  # type: ignore[call-arg]
+    is_loopback_host(b"127.0.0.1")  # type: ignore[arg-type]
