@@ -15,20 +15,14 @@ from typing import Any
 from click.testing import CliRunner, Result
 
 from suno_api.cli._main import cli
+from tests.bodies import default_body
 
 KEY = "sk-cli-test-DO-NOT-PRINT-7d41c9"
 """The API key every mock of these tests accepts; it must never appear in any output."""
 SLOW_STAGE_SECONDS = 60.0
 MP3_MAGIC = b"\xff\xfb"
 
-VALID_BODY: dict[str, Any] = {
-    "uploadUrl": "https://example.com/song.mp3",
-    "defaultParamFlag": False,
-    "instrumental": True,
-    "continueAt": 30,
-    "model": "V4_5",
-    "callBackUrl": "https://example.com/callback",
-}
+VALID_BODY: dict[str, Any] = default_body()
 BODY_OPTIONS = (
     "--upload-url",
     "https://example.com/song.mp3",

@@ -6,9 +6,9 @@ import os
 from collections.abc import Iterator
 
 import pytest
-from tests.cli.cli_support import KEY, SLOW_STAGE_SECONDS
 
 from suno_conformance.mock import MockServer, MockSettings
+from tests.cli.cli_support import KEY, SLOW_STAGE_SECONDS
 
 _VARIABLES = (
     "KIE_API_KEY",

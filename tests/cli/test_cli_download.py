@@ -9,6 +9,13 @@ from typing import Any
 
 import httpx
 import pytest
+
+import suno_api._download as download_module
+from suno_api import parse_record_info
+from suno_api._download import DownloadError, _publish, download_tracks, track_filename
+from suno_api.cli import ExitCode
+from suno_api_client.models import RecordTrack
+from suno_conformance.mock import MockApp, MockServer, MockSettings
 from tests.cli.cli_support import (
     KEY,
     MP3_MAGIC,
@@ -21,13 +28,6 @@ from tests.cli.cli_support import (
     process_env,
     start_process,
 )
-
-import suno_api._download as download_module
-from suno_conformance.mock import MockApp, MockServer, MockSettings
-from suno_api import parse_record_info
-from suno_api.cli._main import EXIT_DOWNLOAD, EXIT_INTERRUPTED, EXIT_TERMINATED
-from suno_api._download import DownloadError, _publish, download_tracks, track_filename
-from suno_api_client.models import RecordTrack
 
 
 class AudioElsewhere(MockApp):
@@ -58,7 +58,7 @@ def test_a_connection_dropped_mid_body_leaves_no_file(audio_elsewhere: MockServe
     with BrokenAudioHost("drop") as host:
         audio_elsewhere.mock.audio_host = host.url
         result = invoke(*extend_args(audio_elsewhere.url, "--download", str(out), "--json"), env=keyed())
-    assert result.exit_code == EXIT_DOWNLOAD
+    assert result.exit_code == ExitCode.DOWNLOAD
     assert _final_and_partial(out) == ([], [])
     assert len(host.requests) == 3  # first attempt + 2 retries
     assert not any("authorization" in request.lower() for request in host.requests)
@@ -69,7 +69,9 @@ def test_a_connection_dropped_mid_body_leaves_no_file(audio_elsewhere: MockServe
     assert f"the task succeeded: download again with `{again}`" in result.stderr
 
 
-@pytest.mark.parametrize(("sig", "code"), [(signal.SIGINT, EXIT_INTERRUPTED), (signal.SIGTERM, EXIT_TERMINATED)])
+@pytest.mark.parametrize(
+    ("sig", "code"), [(signal.SIGINT, ExitCode.INTERRUPTED), (signal.SIGTERM, ExitCode.TERMINATED)]
+)
 def test_interrupted_download_leaves_no_partial_file(
     audio_elsewhere: MockServer, tmp_path: Path, sig: signal.Signals, code: int
 ) -> None:
@@ -174,7 +176,7 @@ def test_an_exception_while_writing_removes_the_temporary_file(tmp_path: Path, m
     """Any exception after the first bytes were written (here KeyboardInterrupt) leaves the directory empty."""
 
     def handler(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(200, content=bytes(100_000), headers={"Content-Type": "audio/mpeg"})
+        return httpx.Response(200, content=MP3_MAGIC + bytes(100_000), headers={"Content-Type": "audio/mpeg"})
 
     def interrupted_fsync(fd: int) -> None:
         assert [path.name for path in tmp_path.iterdir() if path.name.endswith(".part")]

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import json
 import signal
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+from suno_api.cli import ExitCode
+from suno_api.cli._body import FIELDS
+from suno_api.spec import REQUEST_SCHEMA, schema
+from suno_conformance.mock import MockApp, MockError, MockServer, MockSettings
 from tests.cli.cli_support import (
     BODY_OPTIONS,
     KEY,
@@ -24,9 +31,6 @@ from tests.cli.cli_support import (
     result_of,
     start_process,
 )
-
-from suno_conformance.mock import MockServer
-from suno_api.cli._main import EXIT_API, EXIT_INTERRUPTED, EXIT_INVALID, EXIT_TASK_FAILED, EXIT_UNKNOWN, EXIT_USAGE
 
 
 def _submits(server: MockServer) -> int:
@@ -91,7 +95,7 @@ def test_invalid_body_lists_every_violation_and_sends_nothing(mock_server: MockS
         "not a url",
         env=keyed(),
     )
-    assert result.exit_code == EXIT_INVALID
+    assert result.exit_code == ExitCode.INVALID
     assert "nothing was sent" in result.stderr
     for expected in (
         "callBackUrl (--callback-url) [schema.required]",
@@ -107,7 +111,7 @@ def test_invalid_body_lists_every_violation_and_sends_nothing(mock_server: MockS
 
 def test_invalid_body_json_lists_the_violations(mock_server: MockServer) -> None:
     result = invoke("extend", "--base-url", mock_server.url, "--model", "V4_5", "--json", env=keyed())
-    assert result.exit_code == EXIT_INVALID
+    assert result.exit_code == ExitCode.INVALID
     final = result_of(result.stdout)
     assert final["ok"] is False
     assert final["error"]["type"] == "ValidationError"
@@ -119,7 +123,7 @@ def test_invalid_body_json_lists_the_violations(mock_server: MockServer) -> None
 def test_validation_comes_before_the_api_key(mock_server: MockServer) -> None:
     """An invalid body is reported even without a key: nothing would be sent anyway."""
     result = invoke("extend", "--base-url", mock_server.url, "--model", "V4_5")
-    assert result.exit_code == EXIT_INVALID
+    assert result.exit_code == ExitCode.INVALID
 
 
 def test_body_file_merged_with_options_and_dry_run(mock_server: MockServer, tmp_path: Path) -> None:
@@ -146,7 +150,7 @@ def test_body_file_that_is_not_json_is_invalid_input(tmp_path: Path) -> None:
     body = tmp_path / "body.json"
     body.write_text("{not json", encoding="utf-8")
     result = invoke("extend", "--body", str(body), "--dry-run")
-    assert result.exit_code == EXIT_INVALID
+    assert result.exit_code == ExitCode.INVALID
     assert "is not JSON" in result.stderr
 
 
@@ -167,13 +171,13 @@ def test_integers_stay_integers(tmp_path: Path) -> None:
 )
 def test_usage_errors_exit_2(mock_server: MockServer, args: tuple[str, ...], message: str) -> None:
     result = invoke(*extend_args(mock_server.url, *args), env=keyed())
-    assert result.exit_code == EXIT_USAGE
+    assert result.exit_code == ExitCode.USAGE
     assert message in result.stderr
 
 
 def test_no_api_key_is_a_usage_error(mock_server: MockServer) -> None:
     result = invoke(*extend_args(mock_server.url))
-    assert result.exit_code == EXIT_USAGE
+    assert result.exit_code == ExitCode.USAGE
     assert "no API key: set KIE_API_KEY, or pass --api-key-file" in result.stderr
 
 
@@ -184,34 +188,34 @@ def test_api_key_file(mock_server: MockServer, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     empty = tmp_path / "empty"
     empty.write_text("\n", encoding="utf-8")
-    assert invoke(*extend_args(mock_server.url, "--api-key-file", str(empty))).exit_code == EXIT_USAGE
+    assert invoke(*extend_args(mock_server.url, "--api-key-file", str(empty))).exit_code == ExitCode.USAGE
 
 
 def test_wrong_api_key_is_an_api_error_and_never_printed(mock_server: MockServer) -> None:
     wrong = "sk-wrong-key-NEVER-PRINT-91ab"
     result = invoke(*extend_args(mock_server.url, "--debug", "--json"), env={"KIE_API_KEY": wrong})
-    assert result.exit_code == EXIT_API
+    assert result.exit_code == ExitCode.API
     assert_no_secret(result.stdout, result.stderr, secret=wrong)
     assert result_of(result.stdout)["error"]["code"] == 401
 
 
 def test_plain_http_to_a_remote_host_is_refused() -> None:
     result = invoke(*extend_args("http://example.com"), env=keyed())
-    assert result.exit_code == EXIT_USAGE
+    assert result.exit_code == ExitCode.USAGE
     assert "refusing to send the API key over plain http" in result.stderr
 
 
 def test_rejected_submit_is_an_api_error(mock_server: MockServer) -> None:
     mock_server.mock.arm_fault("402", route="submit")
     result = invoke(*extend_args(mock_server.url, "--json"), env=keyed())
-    assert result.exit_code == EXIT_API
+    assert result.exit_code == ExitCode.API
     error = result_of(result.stdout)["error"]
     assert (error["type"], error["code"]) == ("InsufficientCreditsError", 402)
 
 
 def test_unreachable_service_is_an_api_error(tmp_path: Path) -> None:
     result = invoke(*extend_args(f"http://127.0.0.1:{free_port()}", "--max-retries", "0"), env=keyed())
-    assert result.exit_code == EXIT_API
+    assert result.exit_code == ExitCode.API
     assert "the request was not sent" in result.stderr
 
 
@@ -220,7 +224,7 @@ def test_submit_with_unknown_outcome_exits_5_and_says_not_to_resubmit(mock_serve
     before = _submits(mock_server)
     mock_server.mock.arm_fault("500", route="submit")
     result = invoke(*extend_args(mock_server.url, "--json"), env=keyed())
-    assert result.exit_code == EXIT_UNKNOWN
+    assert result.exit_code == ExitCode.UNKNOWN
     assert "do not resubmit blindly" in result.stderr
     assert result_of(result.stdout)["error"]["type"] == "SubmitOutcomeUnknownError"
     assert _submits(mock_server) == before + 1
@@ -231,7 +235,7 @@ def test_failed_task_exits_4(mock_server: MockServer) -> None:
         *extend_args(mock_server.url, "--prompt", "[mock:GENERATE_AUDIO_FAILED] more drums", "--wait", "--json"),
         env=keyed(),
     )
-    assert result.exit_code == EXIT_TASK_FAILED
+    assert result.exit_code == ExitCode.TASK_FAILED
     error = result_of(result.stdout)["error"]
     assert error["status"] == "GENERATE_AUDIO_FAILED"
     assert error["error_code"] == 501
@@ -243,7 +247,7 @@ def test_wait_timeout_exits_5_with_the_command_that_resumes(slow_mock: MockServe
         *extend_args(slow_mock.url, "--wait-timeout", "0.6", "--poll-interval", "0.5", "--download", str(tmp_path)),
         env=keyed(),
     )
-    assert result.exit_code == EXIT_UNKNOWN
+    assert result.exit_code == ExitCode.UNKNOWN
     task_id = lines_of(result.stdout)[0].removeprefix("submitted task ")
     assert "did not finish within 0.6 s (last status: PENDING)" in result.stderr
     assert f"`suno-api status {task_id} --wait --base-url {slow_mock.url} --download {tmp_path}`" in result.stderr
@@ -256,7 +260,7 @@ def test_download_directory_problem_is_found_before_submitting(mock_server: Mock
     not_a_dir.write_text("x", encoding="utf-8")
     before = _submits(mock_server)
     result = invoke(*extend_args(mock_server.url, "--download", str(not_a_dir / "sub")), env=keyed())
-    assert result.exit_code == EXIT_USAGE
+    assert result.exit_code == ExitCode.USAGE
     assert "download directory" in result.stderr
     assert _submits(mock_server) == before
 
@@ -274,7 +278,7 @@ def test_task_id_is_flushed_at_once_and_ctrl_c_says_how_to_resume(slow_mock: Moc
         process.kill()
         process.wait()
     task_id = first.strip().removeprefix("submitted task ")
-    assert process.returncode == EXIT_INTERRUPTED
+    assert process.returncode == ExitCode.INTERRUPTED
     assert f"interrupted; task {task_id} keeps running: resume with `suno-api status {task_id} --wait" in stderr
     assert "Traceback" not in stderr
     assert_no_secret(first, stdout, stderr)
@@ -285,3 +289,77 @@ def test_debug_shows_the_http_log_without_the_key(mock_server: MockServer) -> No
     assert result.exit_code == 0
     assert "debug: HTTP request: POST" in result.stderr
     assert "'authorization': '[redacted]'" in result.stderr.lower()
+
+
+# --- options are checked before anything is sent (issue 14, finding 3) ----------------------------------------
+
+
+@pytest.fixture(scope="module")
+def untouched_mock() -> Iterator[MockServer]:
+    """A mock that must never receive a submit: every test using it is a usage error."""
+    with MockServer(MockSettings(stage_seconds=0, api_keys=(KEY,))) as server:
+        yield server
+        assert _submits(server) == 0
+        assert server.mock.requests == [] or all(request.route != "submit" for request in server.mock.requests)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--wait", "--wait-timeout", "inf"),
+        ("--wait", "--wait-timeout", "nan"),
+        ("--wait", "--wait-timeout", "0"),
+        ("--wait", "--poll-interval", "nan"),
+        ("--timeout", "inf"),
+        ("--timeout", "nan"),
+        ("--audio-duration", "nan"),
+        ("--audio-duration", "inf"),
+        ("--audio-duration", "-5"),
+        ("--audio-duration", "0"),
+        ("--continue-at", "nan"),
+        ("--style-weight", "inf"),
+    ],
+    ids=" ".join,
+)
+def test_bad_numbers_are_usage_errors_before_anything_is_sent(
+    untouched_mock: MockServer, args: tuple[str, ...]
+) -> None:
+    """nan and inf never mean "no limit" or "no check": exit 2, and the mock has no task."""
+    result = invoke(*extend_args(untouched_mock.url, *args, "--json"), env=keyed())
+    assert result.exit_code == ExitCode.USAGE, result.output
+    assert result_of(result.stdout)["ok"] is False
+    assert _submits(untouched_mock) == 0
+
+
+# --- --json never leaks a key, whatever characters it holds (issue 14, finding 2) ----------------------------
+
+ODD_KEY = 'sk-"quoted"\\back\\slash/and-7f'
+
+
+class _EchoingMock(MockApp):
+    """Refuses every key and echoes it in the message, as a careless server might."""
+
+    def authenticate(self, request: Any) -> str | None:
+        value = request.headers.get("authorization", "")
+        raise MockError(401, f"token {value.removeprefix('Bearer ')} is not valid")
+
+
+@pytest.mark.parametrize("key", [ODD_KEY, 'sk-only"quote-1a2b', "sk-only\\backslash-3c4d"])
+def test_json_output_never_holds_the_key_in_any_encoding(key: str) -> None:
+    with MockServer(mock=_EchoingMock(MockSettings(stage_seconds=0))) as server:
+        result = invoke(*extend_args(server.url, "--json"), env={"KIE_API_KEY": key})
+    assert result.exit_code == ExitCode.API, result.output
+    encoded = {key, json.dumps(key)[1:-1], json.dumps(key, ensure_ascii=False)[1:-1]}
+    for text in (result.stdout, result.stderr):
+        for form in encoded:
+            assert form not in text
+    error = result_of(result.stdout)["error"]
+    assert key not in json.dumps(error, ensure_ascii=False)
+    assert "[REDACTED]" in error["message"] or "redacted" in error["message"].lower()
+
+
+def test_every_request_field_has_exactly_one_option() -> None:
+    """A regenerated spec that adds or renames a field cannot leave extend without (or with a stale) option."""
+    properties = set(schema(REQUEST_SCHEMA)["properties"])
+    assert {field.field for field in FIELDS} == properties
+    assert len({field.option for field in FIELDS}) == len(FIELDS)

@@ -1,17 +1,27 @@
-"""The command line as a whole: help everywhere, documented exit codes, one-line errors, progress display."""
+"""The command line as a whole: help everywhere, one exit-code enum, one-line errors, progress, one process entry."""
 
 from __future__ import annotations
 
 import io
 import json
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from tests.cli.cli_support import VALID_BODY, invoke, result_of, run_process
 
-import suno_api.cli._main as cli_module
+import suno_api.cli
+import suno_api.cli._validate as validate_module
 from suno_api import parse_record_info
-from suno_api.cli._main import EXIT_INTERNAL, EXIT_USAGE, _Progress, _State, main
+from suno_api.cli import ExitCode, exit_code_table, main
+from suno_api.cli._output import Output
+from suno_api.cli._progress import Progress
+from suno_conformance.mock import MockServer
+from tests.cli.cli_support import KEY, VALID_BODY, invoke, process_env, result_of, run_process
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+EXIT_CODES_START, EXIT_CODES_END = "<!-- exit-codes -->", "<!-- /exit-codes -->"
 
 COMMANDS = [
     (),
@@ -21,6 +31,7 @@ COMMANDS = [
     ("webhook",),
     ("webhook", "verify"),
     ("mock",),
+    ("wait-ready",),
     ("conformance",),
     ("spec",),
     ("spec", "diff"),
@@ -32,24 +43,46 @@ COMMANDS = [
 def test_every_command_has_help_with_examples(command: tuple[str, ...]) -> None:
     result = invoke(*command, "--help")
     assert result.exit_code == 0
-    assert "xamples:" in result.stdout
+    assert "Examples:" in result.stdout
     if command not in ((), ("webhook",), ("spec",)):
         assert "--json" in result.stdout
 
 
-def test_root_help_documents_every_exit_code() -> None:
+def test_root_help_and_module_docstring_list_every_exit_code_of_the_enum() -> None:
+    """The enum is the one source: each code and its meaning appear in --help and in the docstring."""
     text = invoke("--help").stdout
-    for name in ("EXIT_OK", "EXIT_INVALID", "EXIT_USAGE", "EXIT_API", "EXIT_TASK_FAILED", "EXIT_UNKNOWN"):
-        assert f"\n    {getattr(cli_module, name)} " in text, name
-    for code in (cli_module.EXIT_DOWNLOAD, EXIT_INTERNAL, cli_module.EXIT_INTERRUPTED, cli_module.EXIT_TERMINATED):
-        assert str(code) in text
+    doc = suno_api.cli.__doc__ or ""
+    for code in ExitCode:
+        meaning = code.meaning.replace("`", "")
+        assert re.search(rf"\n +{code.value} +{re.escape(meaning[:40])}", text), code
+        assert f"    {code.value:<5}{meaning}" in doc, code
+
+
+def test_command_help_lists_the_exit_codes() -> None:
+    for command in (("extend",), ("status",), ("validate",), ("webhook", "verify")):
+        text = invoke(*command, "--help").stdout
+        assert all(f"  {code.value} " in text for code in ExitCode), command
+
+
+def test_exit_code_table_has_one_row_per_code() -> None:
+    rows = exit_code_table().splitlines()
+    assert rows[:2] == ["| code | name | meaning |", "|---:|---|---|"]
+    assert rows[2:] == [f"| {code.value} | `{code.name}` | {code.meaning} |" for code in ExitCode]
+
+
+def test_the_readme_carries_the_generated_exit_code_table() -> None:
+    text = README.read_text(encoding="utf-8")
+    if EXIT_CODES_START not in text:
+        pytest.skip(f"README.md has no {EXIT_CODES_START} section yet (the lead pastes exit_code_table() there)")
+    section = text.split(EXIT_CODES_START, 1)[1].split(EXIT_CODES_END, 1)[0]
+    assert section.strip() == exit_code_table().strip()
 
 
 def test_usage_errors_exit_2_even_with_json() -> None:
     result = invoke("validate", "--no-such-option", "x", "--json")
-    assert result.exit_code == EXIT_USAGE
+    assert result.exit_code == ExitCode.USAGE
     assert result_of(result.stdout)["error"]["type"] == "NoSuchOption"
-    assert invoke("no-such-command").exit_code == EXIT_USAGE
+    assert invoke("no-such-command").exit_code == ExitCode.USAGE
 
 
 def test_an_unexpected_error_is_one_line_unless_debug(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -60,14 +93,14 @@ def test_an_unexpected_error_is_one_line_unless_debug(tmp_path: Path, monkeypatc
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(cli_module, "find_violations", broken)
+    monkeypatch.setattr(validate_module, "find_violations", broken)
     result = invoke("validate", str(body))
-    assert result.exit_code == EXIT_INTERNAL
+    assert result.exit_code == ExitCode.INTERNAL
     assert result.stderr == (
         "error: internal error: RuntimeError: boom (rerun with --debug for the traceback, and report it)\n"
     )
     debug = invoke("validate", str(body), "--debug")
-    assert debug.exit_code == EXIT_INTERNAL
+    assert debug.exit_code == ExitCode.INTERNAL
     assert "Traceback (most recent call last)" in debug.stderr
     assert debug.stderr.rstrip().endswith("report it)")
 
@@ -76,14 +109,26 @@ def test_main_returns_the_exit_code(tmp_path: Path, capsys: pytest.CaptureFixtur
     body = tmp_path / "body.json"
     body.write_text(json.dumps(VALID_BODY), encoding="utf-8")
     assert main(["validate", str(body)]) == 0
-    assert main(["validate", str(tmp_path / "missing.json")]) == EXIT_USAGE
+    assert main(["validate", str(tmp_path / "missing.json")]) == ExitCode.USAGE
     assert "valid: the body passes every rule" in capsys.readouterr().out
 
 
-def test_the_module_runs_as_a_program(tmp_path: Path) -> None:
-    completed = run_process("--version", cwd=tmp_path)
-    assert completed.returncode == 0
-    assert completed.stdout.startswith("suno-api, version ")
+def test_python_m_suno_api_is_the_console_script(tmp_path: Path) -> None:
+    """``python -m suno_api`` and the ``suno-api`` script: same output, same exit codes."""
+    script = Path(sys.executable).with_name("suno-api")
+    if not script.is_file():
+        pytest.skip("the console script is not installed next to this interpreter")
+    for args in (("--help",), ("validate", str(tmp_path / "missing.json"))):
+        module = run_process(*args, cwd=tmp_path)
+        console = subprocess.run(  # noqa: S603 - the installed console script
+            [str(script), *args], cwd=tmp_path, env=process_env(), capture_output=True, text=True, check=False
+        )
+        assert (console.returncode, console.stdout, console.stderr) == (
+            module.returncode,
+            module.stdout,
+            module.stderr,
+        ), args
+    assert module.returncode == ExitCode.USAGE
 
 
 class _Terminal(io.StringIO):
@@ -97,7 +142,7 @@ def _record(status: str) -> object:
 
 def test_progress_on_a_terminal_turns_a_spinner_and_clears_it() -> None:
     stream = _Terminal()
-    progress = _Progress(_State(), stream)
+    progress = Progress(Output(), stream)
     progress.start("t1")
     progress.on_status(_record("PENDING"))  # type: ignore[arg-type]
     progress.sleep(0.25)
@@ -110,9 +155,64 @@ def test_progress_on_a_terminal_turns_a_spinner_and_clears_it() -> None:
 
 def test_progress_elsewhere_prints_plain_lines_only() -> None:
     stream = io.StringIO()
-    progress = _Progress(_State(), stream)
+    progress = Progress(Output(), stream)
     progress.start("t1")
     progress.on_status(_record("PENDING"))  # type: ignore[arg-type]
     progress.sleep(0.05)
     progress.on_status(_record("SUCCESS"))  # type: ignore[arg-type]
     assert stream.getvalue() == "status PENDING (0 s)\nstatus SUCCESS (0 s)\n"
+
+
+_SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
+# Objects that are the spec's own payloads keep the spec's names (camelCase); everything else is ours.
+_SPEC_PAYLOADS = frozenset({"tracks", "body"})
+
+
+def _our_keys(value: object, path: str = "") -> list[str]:
+    if isinstance(value, list):
+        return [key for item in value for key in _our_keys(item, path)]
+    if not isinstance(value, dict):
+        return []
+    keys = []
+    for key, item in value.items():
+        keys.append(f"{path}{key}")
+        if key not in _SPEC_PAYLOADS:
+            keys.extend(_our_keys(item, f"{path}{key}."))
+    return keys
+
+
+def test_json_output_uses_snake_case_for_our_own_keys(tmp_path: Path, mock_server: MockServer) -> None:
+    """One key style: snake_case for our keys; spec payloads (tracks, the body) keep the spec's names."""
+    body = tmp_path / "body.json"
+    body.write_text(json.dumps(VALID_BODY), encoding="utf-8")
+    outputs = [
+        invoke("validate", str(body), "--json"),
+        invoke("validate", str(tmp_path / "missing.json"), "--json"),
+        invoke("extend", "--body", str(body), "--dry-run", "--json"),
+        invoke(
+            "extend",
+            "--body",
+            str(body),
+            "--base-url",
+            mock_server.url,
+            "--wait",
+            "--download",
+            str(tmp_path),
+            "--json",
+            env={"KIE_API_KEY": KEY},
+        ),
+        invoke("extend", "--body", str(body), "--base-url", mock_server.url, "--json", env={"KIE_API_KEY": "wrong"}),
+    ]
+    seen = 0
+    for result in outputs:
+        for line in result.stdout.splitlines():
+            for key in _our_keys(json.loads(line)):
+                assert _SNAKE.match(key.rsplit(".", 1)[-1]), key
+                seen += 1
+    assert seen > 20
+
+
+def test_the_public_surface_is_small_sorted_and_real() -> None:
+    assert suno_api.cli.__all__ == sorted(suno_api.cli.__all__)
+    assert suno_api.cli.__all__ == ["ExitCode", "cli", "exit_code_table", "main"]
+    assert all(getattr(suno_api.cli, name) is not None for name in suno_api.cli.__all__)

@@ -1,9 +1,10 @@
-"""The README's offline quickstart, run as written: start the mock, extend a track, wait, download, stop.
+"""The offline quickstart, run as written: start the mock, wait until it answers, extend, wait, download, stop.
 
-The commands are read from README.md between ``<!-- quickstart -->`` and ``<!-- /quickstart -->`` and run in
-bash, verbatim but for two things: the set-up line (``make venv && source .venv/bin/activate``) becomes "this
-interpreter's bin directory first on PATH", which is what it amounts to in a set-up checkout, and the port 8765
-becomes a free port, so that the test never collides with a mock someone is running.
+``SNIPPET`` is the quickstart the README shows between ``<!-- quickstart -->`` and ``<!-- /quickstart -->`` (a
+test keeps the two the same). It runs in bash, verbatim but for two things: the set-up line
+(``make venv && source .venv/bin/activate``) becomes "this interpreter's bin directory first on PATH", which is
+what it amounts to in a set-up checkout, and the port 8765 becomes a free port, so that the test never collides
+with a mock someone is running.
 """
 
 from __future__ import annotations
@@ -17,19 +18,30 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from tests.cli.cli_support import MP3_MAGIC, free_port, process_env
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 START, END = "<!-- quickstart -->", "<!-- /quickstart -->"
 SETUP = "make venv && source .venv/bin/activate"
 PORT = "8765"
+SNIPPET = """\
+```sh
+make venv && source .venv/bin/activate   # once: installs suno-api in .venv (about a minute)
+suno-api mock --port 8765 &              # the sandbox, on loopback; it accepts the key mock-api-key
+suno-api wait-ready http://127.0.0.1:8765 --timeout 30   # returns as soon as the sandbox answers
+KIE_API_KEY=mock-api-key suno-api extend --base-url http://127.0.0.1:8765 \\
+    --upload-url https://example.com/song.mp3 --default --instrumental --continue-at 30 --model V4_5 \\
+    --callback-url https://example.com/callback --wait --download ./out
+kill %1                                  # stop the sandbox
+```
+"""
 
 
-def quickstart_commands(text: str) -> list[str]:
+def quickstart_commands(section: str) -> list[str]:
     """Return the commands of the quickstart block (continuation lines joined, comments dropped)."""
-    section = text.split(START, 1)[1].split(END, 1)[0]
     block = re.search(r"```(?:sh|bash|console)?\n(.*?)```", section, re.DOTALL)
-    assert block, f"no fenced code block between {START} and {END} in README.md"
+    assert block, "no fenced code block in the quickstart"
     commands: list[str] = []
     pending = ""
     for raw in block.group(1).splitlines():
@@ -44,13 +56,29 @@ def quickstart_commands(text: str) -> list[str]:
     return commands
 
 
-def test_the_quickstart_runs_as_written(tmp_path: Path) -> None:
+def test_the_readme_shows_this_quickstart() -> None:
     text = README.read_text(encoding="utf-8")
     if START not in text or END not in text:
         pytest.skip(f"README.md has no {START} ... {END} section yet (the CLI section is pasted in by the lead)")
-    commands = quickstart_commands(text)
+    section = text.split(START, 1)[1].split(END, 1)[0]
+    if "suno-api wait-ready" not in section:
+        pytest.skip("README.md still shows the quickstart without wait-ready: the lead pastes SNIPPET there")
+    assert quickstart_commands(section) == quickstart_commands(SNIPPET), "paste SNIPPET into README.md"
+
+
+def test_the_quickstart_waits_for_the_mock_before_its_first_request() -> None:
+    """No retry needed: wait-ready comes after the mock starts and before extend sends anything."""
+    commands = quickstart_commands(SNIPPET)
+    started = next(i for i, command in enumerate(commands) if command.startswith(f"suno-api mock --port {PORT} &"))
+    ready = next(i for i, command in enumerate(commands) if command.startswith("suno-api wait-ready"))
+    first_request = next(i for i, command in enumerate(commands) if "suno-api extend" in command)
+    assert started < ready < first_request
+    assert f"http://127.0.0.1:{PORT}" in commands[ready]
+
+
+def test_the_quickstart_runs_as_written(tmp_path: Path) -> None:
+    commands = quickstart_commands(SNIPPET)
     assert commands[0] == SETUP
-    assert any(command.startswith(f"suno-api mock --port {PORT} &") for command in commands)
     assert any("suno-api extend" in command and "--wait" in command and "--download" in command for command in commands)
     assert all(PORT in command for command in commands if "suno-api" in command)
     port = str(free_port())

@@ -1,10 +1,12 @@
-"""``suno-api spec diff`` / ``spec coverage``: the report of ``make spec-diff``, with its own exit codes."""
+"""``suno-api spec diff NEW [OLD]`` / ``spec coverage [SPEC]``: the build tooling's reports and exit codes."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
-from tests.cli.cli_support import invoke, result_of
+from tests.cli.cli_support import invoke, process_env, result_of
 
 ROOT = Path(__file__).resolve().parents[2]
 VENDORED = str(ROOT / "spec" / "suno-api.yaml")
@@ -17,8 +19,16 @@ def test_no_change_exits_0() -> None:
     assert result.stdout.rstrip().endswith("Result: nothing to do (exit 0).")
 
 
+def test_without_old_new_is_compared_with_the_installed_clients_spec() -> None:
+    """The vendored spec is what the installed client was built from: nothing to do."""
+    result = invoke("spec", "diff", VENDORED, "--json")
+    assert result.exit_code == 0, result.output
+    assert result_of(result.stdout)["report"]["exit_code"] == 0
+
+
 def test_a_later_upstream_needs_overlay_edits_exit_2_with_the_report() -> None:
-    result = invoke("spec", "diff", VENDORED, LATER, "--json")
+    """NEW comes first: the later upstream against the vendored spec."""
+    result = invoke("spec", "diff", LATER, VENDORED, "--json")
     assert result.exit_code == 2
     final = result_of(result.stdout)
     assert final["ok"] is False
@@ -28,14 +38,30 @@ def test_a_later_upstream_needs_overlay_edits_exit_2_with_the_report() -> None:
 
 def test_bad_arguments_and_unreadable_specs_exit_3() -> None:
     """3 is "nothing compared": a usage error here must not read as 2, "edit the overlays"."""
-    missing = invoke("spec", "diff", VENDORED)
+    missing = invoke("spec", "diff")
     assert missing.exit_code == 3
-    unreadable = invoke("spec", "diff", VENDORED, str(ROOT / "no-such.yaml"), "--json")
+    unreadable = invoke("spec", "diff", str(ROOT / "no-such.yaml"), VENDORED, "--json")
     assert unreadable.exit_code == 3
     assert result_of(unreadable.stdout)["error"]["type"] == "SpecError"
 
 
-def test_coverage_of_the_vendored_spec() -> None:
+def test_coverage_of_the_installed_and_of_a_later_spec() -> None:
     result = invoke("spec", "coverage")
     assert result.exit_code == 0
     assert invoke("spec", "coverage", LATER).exit_code == 2
+
+
+def test_without_the_spec_extra_the_message_names_it(tmp_path: Path) -> None:
+    """PyYAML missing (the 'spec' extra): exit 3, "nothing compared", with the pip command."""
+    blocked = "import sys; sys.modules['yaml'] = None; from suno_api.cli import main; sys.exit(main(sys.argv[1:]))"
+    completed = subprocess.run(  # noqa: S603 - our own interpreter
+        [sys.executable, "-c", blocked, "spec", "diff", VENDORED],
+        cwd=tmp_path,
+        env=process_env(),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert completed.returncode == 3, completed.stderr
+    assert "pip install 'suno-upload-extend[spec]'" in completed.stderr

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.cli.cli_support import MP3_MAGIC, extend_args, invoke, keyed, lines_of, result_of
-
+from suno_api.cli import ExitCode
 from suno_conformance.mock import MockServer
-from suno_api.cli._main import EXIT_API, EXIT_TASK_FAILED, EXIT_UNKNOWN, EXIT_USAGE
+from tests.cli.cli_support import MP3_MAGIC, extend_args, invoke, keyed, lines_of, result_of
 
 
 def _submit(server: MockServer, *extra: str) -> str:
@@ -78,7 +77,7 @@ def test_download_waits_for_the_task(slow_mock: MockServer, tmp_path: Path) -> N
         "0.5",
         env=keyed(),
     )
-    assert result.exit_code == EXIT_UNKNOWN
+    assert result.exit_code == ExitCode.UNKNOWN
     assert f"task {task_id} did not finish within 0.5 s (last status: PENDING)" in result.stderr
     assert f"--download {tmp_path}" in result.stderr
     assert not list(tmp_path.iterdir())
@@ -89,7 +88,7 @@ def test_wait_timeout_exits_5(slow_mock: MockServer) -> None:
     result = invoke(
         "status", task_id, "--base-url", slow_mock.url, "--wait", "--wait-timeout", "0.5", "--json", env=keyed()
     )
-    assert result.exit_code == EXIT_UNKNOWN
+    assert result.exit_code == ExitCode.UNKNOWN
     error = result_of(result.stdout)["error"]
     assert (error["type"], error["task_id"], error["last_status"]) == ("WaitTimeoutError", task_id, "PENDING")
 
@@ -98,14 +97,14 @@ def test_failed_task_exits_4_with_or_without_wait(mock_server: MockServer) -> No
     task_id = _submit(mock_server, "--prompt", "[mock:SENSITIVE_WORD_ERROR] x")
     for extra in ((), ("--wait",)):
         result = invoke("status", task_id, "--base-url", mock_server.url, *extra, "--json", env=keyed())
-        assert result.exit_code == EXIT_TASK_FAILED
+        assert result.exit_code == ExitCode.TASK_FAILED
         error = result_of(result.stdout)["error"]
         assert (error["status"], error["error_code"]) == ("SENSITIVE_WORD_ERROR", 400)
 
 
 def test_unknown_task_is_an_api_error(mock_server: MockServer) -> None:
     result = invoke("status", "no-such-task", "--base-url", mock_server.url, "--json", env=keyed())
-    assert result.exit_code == EXIT_API
+    assert result.exit_code == ExitCode.API
     assert result_of(result.stdout)["error"]["code"] == 404
     assert "error: the service answered an error: [404]" in result.stderr
     assert "keeps running" not in result.stderr  # no task was created: nothing to resume
@@ -113,5 +112,5 @@ def test_unknown_task_is_an_api_error(mock_server: MockServer) -> None:
 
 def test_missing_task_id_is_a_usage_error() -> None:
     result = invoke("status")
-    assert result.exit_code == EXIT_USAGE
+    assert result.exit_code == ExitCode.USAGE
     assert "Missing argument 'TASK_ID'" in result.stderr

@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-from tests.cli.cli_support import VALID_BODY, invoke, result_of
 
 from suno_api import find_violations
-from suno_api.cli._main import EXIT_INVALID, EXIT_USAGE
+from suno_api.cli import ExitCode
+from tests.cli.cli_support import VALID_BODY, invoke, result_of
 
 INVALID_BODY = {
     "defaultParamFlag": True,
@@ -38,7 +38,7 @@ def test_invalid_body_lists_every_violation_with_field_rule_and_message(tmp_path
     expected = find_violations(INVALID_BODY)
     assert len(expected) >= 4
     result = invoke("validate", _write(tmp_path, INVALID_BODY))
-    assert result.exit_code == EXIT_INVALID
+    assert result.exit_code == ExitCode.INVALID
     assert result.stdout.splitlines()[0] == f"invalid: the body has {len(expected)} problems:"
     for violation in expected:
         assert f"{violation.field or '<body>'} [{violation.rule_id}]: {violation.message}" in result.stdout
@@ -46,7 +46,7 @@ def test_invalid_body_lists_every_violation_with_field_rule_and_message(tmp_path
 
 def test_json_output_has_the_violations(tmp_path: Path) -> None:
     result = invoke("validate", _write(tmp_path, INVALID_BODY), "--json")
-    assert result.exit_code == EXIT_INVALID
+    assert result.exit_code == ExitCode.INVALID
     final = result_of(result.stdout)
     assert final["valid"] is False
     assert [(v["field"], v["rule_id"], v["message"]) for v in final["violations"]] == [
@@ -63,12 +63,12 @@ def test_json_output_has_the_violations(tmp_path: Path) -> None:
 
 def test_reads_standard_input() -> None:
     assert invoke("validate", "-", input=json.dumps(VALID_BODY)).exit_code == 0
-    assert invoke("validate", "-", input=json.dumps(INVALID_BODY)).exit_code == EXIT_INVALID
+    assert invoke("validate", "-", input=json.dumps(INVALID_BODY)).exit_code == ExitCode.INVALID
 
 
 def test_audio_duration_enables_the_audio_rules(tmp_path: Path) -> None:
     result = invoke("validate", _write(tmp_path, {**VALID_BODY, "continueAt": 95}), "--audio-duration", "90")
-    assert result.exit_code == EXIT_INVALID
+    assert result.exit_code == ExitCode.INVALID
     assert "[continue-at-within-audio]" in result.stdout
 
 
@@ -77,19 +77,19 @@ def test_a_file_that_is_not_json_is_invalid_input(tmp_path: Path, text: str) -> 
     path = tmp_path / "body.json"
     path.write_bytes(text.encode("utf-8", "surrogateescape"))
     result = invoke("validate", str(path))
-    assert result.exit_code == EXIT_INVALID
+    assert result.exit_code == ExitCode.INVALID
     assert result.stderr.startswith("error: the body ")
 
 
 def test_a_json_value_that_is_not_an_object_is_one_violation(tmp_path: Path) -> None:
     result = invoke("validate", _write(tmp_path, [1, 2]), "--json")
-    assert result.exit_code == EXIT_INVALID
+    assert result.exit_code == ExitCode.INVALID
     assert [v["rule_id"] for v in result_of(result.stdout)["violations"]] == ["schema.type"]
 
 
 def test_missing_file_is_a_usage_error(tmp_path: Path) -> None:
     result = invoke("validate", str(tmp_path / "nope.json"))
-    assert result.exit_code == EXIT_USAGE
+    assert result.exit_code == ExitCode.USAGE
     assert "nope.json" in result.stderr
 
 
@@ -100,10 +100,36 @@ def test_audio_file_is_read_for_its_length(tmp_path: Path) -> None:
     audio = tmp_path / "song.mp3"
     audio.write_bytes(silent_mp3())
     result = invoke("validate", _write(tmp_path, VALID_BODY), "--audio-file", str(audio), "--json")
-    assert result.exit_code == EXIT_INVALID
+    assert result.exit_code == ExitCode.INVALID
     assert [v["rule_id"] for v in result_of(result.stdout)["violations"]] == ["continue-at-within-audio"]
     not_audio = tmp_path / "notes.txt"
     not_audio.write_text("not audio", encoding="utf-8")
     unreadable = invoke("validate", _write(tmp_path, VALID_BODY), "--audio-file", str(not_audio))
-    assert unreadable.exit_code == EXIT_INVALID
+    assert unreadable.exit_code == ExitCode.INVALID
     assert "[audio.readable]" in unreadable.stderr
+
+
+def test_json_nested_too_deeply_is_invalid_input_not_a_crash(tmp_path: Path) -> None:
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    result = invoke("validate", str(path))
+    assert result.exit_code == ExitCode.INVALID
+    assert "nested too deeply" in result.stderr
+
+
+def _strict(text: str) -> object:
+    def refuse(constant: str) -> object:
+        raise AssertionError(f"--json printed {constant}, which is not JSON")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+def test_json_output_stays_strict_json_for_a_nan_in_the_body(tmp_path: Path) -> None:
+    """A NaN the user sent is a violation, reported in strict JSON (as the string "NaN")."""
+    path = tmp_path / "body.json"
+    path.write_text(json.dumps({**VALID_BODY, "continueAt": float("nan")}), encoding="utf-8")
+    for args in (("validate", str(path), "--json"), ("extend", "--body", str(path), "--dry-run", "--json")):
+        result = invoke(*args)
+        assert result.exit_code == ExitCode.INVALID, args
+        lines = [_strict(line) for line in result.stdout.splitlines()]
+        assert lines[-1]["ok"] is False  # type: ignore[index]

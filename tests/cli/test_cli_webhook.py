@@ -7,10 +7,10 @@ import time
 from pathlib import Path
 
 import pytest
-from tests.cli.cli_support import assert_no_secret, invoke, result_of
 
 from suno_api import compute_signature
-from suno_api.cli._main import EXIT_INVALID, EXIT_USAGE
+from suno_api.cli import ExitCode
+from tests.cli.cli_support import assert_no_secret, invoke, result_of
 
 SECRET = "whsec-cli-test-NEVER-PRINT-55e0"
 TASK_ID = "5c79c2b5a6e1d4f0"
@@ -68,7 +68,7 @@ def test_secret_from_the_environment_and_body_from_standard_input() -> None:
 
 def test_wrong_secret_fails_verification(callback_file: Path) -> None:
     code, stdout, stderr = _verify("--secret", SECRET, *_signed(secret="another"), str(callback_file), "--json")
-    assert code == EXIT_INVALID
+    assert code == ExitCode.INVALID
     assert stderr.startswith("error: the callback fails verification: X-Webhook-Signature does not match")
     assert result_of(stdout)["error"]["type"] == "WebhookVerificationError"
 
@@ -77,7 +77,7 @@ def test_stale_timestamp_fails_unless_checked_against_its_arrival(callback_file:
     """An old capture fails now, and passes with --now set to when it arrived."""
     old = int(time.time()) - 3600
     code, _, stderr = _verify("--secret", SECRET, *_signed(old), str(callback_file))
-    assert code == EXIT_INVALID
+    assert code == ExitCode.INVALID
     assert "outside the ±300 s window" in stderr
     assert _verify("--secret", SECRET, *_signed(old), "--now", str(old + 5), str(callback_file))[0] == 0
     assert _verify("--secret", SECRET, *_signed(old), "--tolerance", "4000", str(callback_file))[0] == 0
@@ -87,11 +87,35 @@ def test_body_that_names_no_task_fails(tmp_path: Path) -> None:
     path = tmp_path / "callback.json"
     path.write_text('{"code": 200}', encoding="utf-8")
     code, _, stderr = _verify("--secret", SECRET, *_signed(), str(path))
-    assert code == EXIT_INVALID
+    assert code == ExitCode.INVALID
     assert "no data.task_id" in stderr
 
 
 def test_missing_secret_is_a_usage_error(callback_file: Path) -> None:
     code, _, stderr = _verify(*_signed(), str(callback_file))
-    assert code == EXIT_USAGE
+    assert code == ExitCode.USAGE
     assert "--secret" in stderr
+
+
+@pytest.mark.parametrize(
+    "secret", ['whsec-"quoted"-NEVER-PRINT', "whsec-back\\slash-NEVER-PRINT", "whsec-sl/ash-NEVER-PRINT"]
+)
+def test_json_output_never_holds_the_secret_in_its_escaped_form(secret: str, tmp_path: Path) -> None:
+    """A callback whose msg echoes the secret: redacted in the value, before JSON escapes could hide it."""
+    body = {**CALLBACK, "msg": f"signed with {secret}"}
+    path = tmp_path / "callback.json"
+    path.write_text(json.dumps(body), encoding="utf-8")
+    result = invoke(
+        "webhook", "verify", *_signed(secret=secret), str(path), "--json", env={"SUNO_WEBHOOK_SECRET": secret}
+    )
+    assert result.exit_code == 0, result.output
+    for form in (secret, json.dumps(secret)[1:-1], json.dumps(secret).replace("/", "\\/")[1:-1]):
+        assert form not in result.stdout
+        assert form not in result.stderr
+    assert result_of(result.stdout)["message"] == "signed with [REDACTED]"
+
+
+@pytest.mark.parametrize(("option", "value"), [("--tolerance", "inf"), ("--tolerance", "nan"), ("--now", "nan")])
+def test_non_finite_numbers_are_usage_errors(callback_file: Path, option: str, value: str) -> None:
+    code, _, _ = _verify("--secret", SECRET, *_signed(), option, value, str(callback_file))
+    assert code == ExitCode.USAGE
