@@ -10,3 +10,6 @@ from hypothesis import HealthCheck, settings
 settings.register_profile("ci", derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("dev", deadline=None)
 settings.load_profile("ci" if os.environ.get("CI") == "true" else "dev")
+
+# tests/plugin runs users' test files through pytester; pytest accepts `pytest_plugins` only in the top conftest.
+pytest_plugins = ["pytester"]

@@ -62,7 +62,7 @@ def _mock_process() -> tuple[subprocess.Popen[str], str]:
     """Start the mock on a free loopback port; return the process and its URL (read from its banner)."""
     env = {name: value for name, value in os.environ.items() if not name.startswith(("SUNO_", "KIE_"))}
     env["SUNO_MOCK_SEND_CALLBACKS"] = "0"  # the bodies' callBackUrl is a dead port; callbacks are not soaked here
-    command = [sys.executable, "-m", "suno_conformance.mock", "--port", "0", "--api-key", TOKEN]
+    command = [sys.executable, "-m", "suno_conformance.mock", "--port", "0", "--api-keys", TOKEN]
     command += ["--stage-seconds", "0.5", "--seed", "7", "--log-level", "warning"]
     process = subprocess.Popen(  # noqa: S603 - our interpreter running our mock
         command,

@@ -8,10 +8,10 @@ from typing import Any
 import httpx
 import jsonschema_rs
 import pytest
-from tests.mock.mock_support import Receiver, Recorder, Schemas, settings
 
-from suno_conformance.mock import MockApp, MockServer, VirtualClock
 from suno_api._spec import effective_spec
+from suno_conformance.mock import MockApp, MockServer, VirtualClock
+from tests.mock.mock_support import Receiver, Recorder, Schemas, settings
 
 
 @pytest.fixture(scope="session")

@@ -16,6 +16,7 @@ import jsonschema_rs
 import pytest
 
 from suno_conformance.mock import MockApp, MockSettings
+from tests.bodies import custom_body
 
 KEY = "tests-mock-key"
 OTHER_KEY = "tests-mock-other-key"
@@ -28,17 +29,9 @@ DEAD_LOOPBACK = "http://127.0.0.1:9/callback"  # the discard port: loopback, and
 
 def valid_body(**changes: Any) -> dict[str, Any]:
     """Return a valid custom-mode, vocal upload-extend body, with ``changes`` applied (``None`` removes a key)."""
-    body: dict[str, Any] = {
-        "uploadUrl": "https://storage.example.com/source.mp3",
-        "defaultParamFlag": True,
-        "instrumental": False,
-        "prompt": "Verse: the night goes on",
-        "style": "Indie folk",
-        "title": "Night Goes On",
-        "continueAt": 42.5,
-        "model": "V4_5",
-        "callBackUrl": DEAD_LOOPBACK,
-    }
+    body = custom_body(
+        uploadUrl="https://storage.example.com/source.mp3", continueAt=42.5, model="V4_5", callBackUrl=DEAD_LOOPBACK
+    )
     body.update(changes)
     return {key: value for key, value in body.items() if value is not None}
 

@@ -10,13 +10,13 @@ import httpx
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.mock.mock_support import AUTH, KEY, OTHER_KEY, RECORD_INFO, SUBMIT, Schemas, api, submit, valid_body
 
+from suno_api import find_violations
+from suno_api._spec import effective_spec_path
 from suno_conformance.mock import OUTCOMES, ConnectionDroppedError, MockApp, create_app
 from suno_conformance.mock import MockSettings as Settings
 from suno_conformance.mock._files import pixel_png, silent_mp3
-from suno_api import find_violations
-from suno_api._spec import effective_spec_path
+from tests.mock.mock_support import AUTH, KEY, OTHER_KEY, RECORD_INFO, SUBMIT, Schemas, api, submit, valid_body
 
 pytestmark = pytest.mark.anyio
 

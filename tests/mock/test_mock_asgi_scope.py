@@ -7,9 +7,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from tests.mock.mock_support import KEY, SUBMIT, valid_body
 
 from suno_conformance.mock import MockApp
+from tests.mock.mock_support import KEY, SUBMIT, valid_body
 
 pytestmark = pytest.mark.anyio
 

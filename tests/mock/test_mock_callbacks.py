@@ -9,12 +9,12 @@ from typing import Any
 
 import httpx
 import pytest
-from tests.mock.mock_support import AUTH, WEBHOOK_KEY, Recorder, Schemas, api, submit, valid_body
 
-from suno_conformance.mock import MockApp
-from suno_conformance.mock._callbacks import loopback_refusal
 from suno_api import verify_webhook
 from suno_api._signature import compute_signature
+from suno_conformance.mock import MockApp
+from suno_conformance.mock._callbacks import loopback_refusal
+from tests.mock.mock_support import AUTH, WEBHOOK_KEY, Recorder, Schemas, api, submit, valid_body
 
 pytestmark = pytest.mark.anyio
 
@@ -122,7 +122,6 @@ async def test_failure_callbacks(
         "http://127.0.0.1.nip.io/callback",
         "http://127.0.0.1@example.com/callback",
         "http://localhost.example.com/callback",
-        "ftp://127.0.0.1/callback",
     ],
 )
 async def test_callbacks_never_leave_the_machine(
@@ -145,6 +144,16 @@ async def test_callbacks_never_leave_the_machine(
 async def test_loopback_hosts_are_allowed(url: str) -> None:
     """Loopback addresses, and localhost when it resolves to loopback, may be called."""
     assert await loopback_refusal(url) is None
+
+
+@pytest.mark.parametrize(
+    "url", ["ftp://127.0.0.1/callback", "file:///tmp/callback", "http://[::ffff:10.0.0.1]/cb", "not a url"]
+)
+async def test_the_guard_refuses_what_submit_validation_already_refuses(url: str) -> None:
+    """Non-http(s) and non-loopback URLs are refused by the guard itself, whatever validation lets through."""
+    refusal = await loopback_refusal(url)
+    assert refusal is not None
+    assert "loopback" in refusal or "http(s)" in refusal or "valid URL" in refusal
 
 
 async def test_a_refused_url_is_refused_again_without_a_lookup(

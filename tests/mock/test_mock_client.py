@@ -7,9 +7,7 @@ from typing import Any
 
 import anyio
 import pytest
-from tests.mock.mock_support import KEY, WEBHOOK_KEY, Receiver, settings, valid_body
 
-from suno_conformance.mock import MockApp, MockServer, VirtualClock
 from suno_api import (
     APITimeoutError,
     AsyncSunoClient,
@@ -29,6 +27,8 @@ from suno_api import (
     UnknownAPIError,
     verify_webhook,
 )
+from suno_conformance.mock import MockApp, MockServer, VirtualClock
+from tests.mock.mock_support import KEY, WEBHOOK_KEY, Receiver, settings, valid_body
 
 STYLES = ["upstream", "status"]
 
@@ -150,7 +150,7 @@ ERRORS: list[tuple[int, type[Exception], Callable[[MockServer], None]]] = [
     (451, SourceAudioFetchError, lambda server: _arm(server, "451")),
     (455, MaintenanceError, lambda server: setattr(server.mock, "maintenance", True)),
     (500, ServerError, lambda server: _arm(server, "500")),
-    (430, UnknownAPIError, lambda server: _arm(server, "430")),
+    (499, UnknownAPIError, lambda server: _arm(server, "499")),  # a code no document lists
 ]
 
 

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-from tests.mock.mock_support import AUTH, KEY, RECORD_INFO, SUBMIT, Receiver, eventually, settings, valid_body
 
 from suno_conformance.mock import MockApp, MockServer, VirtualClock
 from suno_conformance.mock._server import bind_socket
+from tests.mock.mock_support import AUTH, KEY, RECORD_INFO, SUBMIT, Receiver, eventually, settings, valid_body
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -185,7 +185,7 @@ def _child_env(**extra: str) -> dict[str, str]:
 def test_the_command_line(tmp_path: Path) -> None:
     """python -m suno_conformance.mock prints its URL and a curl line, serves, and stops cleanly on SIGINT."""
     process = subprocess.Popen(  # noqa: S603 - our interpreter running our own module
-        [sys.executable, "-m", "suno_conformance.mock", "--port", "0", "--api-key", KEY, "--stage-seconds", "0"],
+        [sys.executable, "-m", "suno_conformance.mock", "--port", "0", "--api-keys", KEY, "--stage-seconds", "0"],
         cwd=ROOT,
         env=_child_env(SUNO_MOCK_SEED="5"),
         stdout=subprocess.PIPE,

@@ -9,7 +9,15 @@ from typing import Any
 import attrs
 import pytest
 
-from suno_conformance.mock import MockApp, MockSettings, VirtualClock
+import suno_conformance.mock._settings as mock_settings_module
+from suno_conformance.mock import (
+    MOCK_SETTINGS,
+    OUTCOMES,
+    MockApp,
+    MockSettings,
+    VirtualClock,
+    settings_table_markdown,
+)
 from suno_conformance.mock._settings import ENV_PREFIX
 
 
@@ -58,6 +66,10 @@ def test_from_env_reads_every_variable() -> None:
         "SUNO_MOCK_CALLBACK_RETRIES": "1",
         "SUNO_MOCK_CALLBACK_BACKOFF": "0",
         "SUNO_MOCK_LOG_LEVEL": "INFO",
+        "SUNO_MOCK_MAX_BODY_BYTES": "2048",
+        "SUNO_MOCK_BODY_TIMEOUT": "1.5",
+        "SUNO_MOCK_HEADER_TIMEOUT": "2.5",
+        "SUNO_MOCK_MAX_CONNECTIONS": "50",
     }
     settings = MockSettings.from_env(environ)
     assert settings == MockSettings(
@@ -80,6 +92,10 @@ def test_from_env_reads_every_variable() -> None:
         callback_retries=1,
         callback_backoff=0.0,
         log_level="info",
+        max_body_bytes=2048,
+        body_timeout=1.5,
+        header_timeout=2.5,
+        max_connections=50,
     )
     assert {field.name for field in attrs.fields(MockSettings)} == {
         name.removeprefix(ENV_PREFIX).lower() for name in environ
@@ -190,3 +206,39 @@ def test_two_mocks_share_no_state() -> None:
     assert second.maintenance is False
     assert first.tasks == {} == second.tasks
     assert first.clock is not second.clock
+
+
+# ------------------------------------------------------------------------------------------- the table
+
+
+def test_the_table_lists_every_field_once() -> None:
+    """MOCK_SETTINGS has one row per MockSettings field, in field order, each read from SUNO_MOCK_<FIELD>."""
+    assert [setting.name for setting in MOCK_SETTINGS] == [field.name for field in attrs.fields(MockSettings)]
+    assert all(setting.env == ENV_PREFIX + setting.name.upper() for setting in MOCK_SETTINGS)
+    assert all(setting.help and setting.default for setting in MOCK_SETTINGS)
+    assert all(setting.choices for setting in MOCK_SETTINGS if setting.kind == "choice")
+
+
+def test_from_env_reads_the_variables_the_table_names(monkeypatch: pytest.MonkeyPatch) -> None:
+    """from_env reads each row's variable: change a row's env and it reads the new name, not the field's."""
+    row = next(setting for setting in MOCK_SETTINGS if setting.name == "seed")
+    renamed = (*(s for s in MOCK_SETTINGS if s is not row), attrs.evolve(row, env="ELSEWHERE_SEED"))
+    monkeypatch.setattr(mock_settings_module, "MOCK_SETTINGS", renamed)
+    assert MockSettings.from_env({"SUNO_MOCK_SEED": "1", "ELSEWHERE_SEED": "7"}).seed == 7
+
+
+def test_choices_are_the_fields_choices() -> None:
+    """The table's choices are what the fields accept: every choice builds, and outcomes come from OUTCOMES."""
+    for setting in MOCK_SETTINGS:
+        for choice in setting.choices:
+            assert getattr(MockSettings(**{setting.name: choice}), setting.name) == choice
+    outcomes = next(setting for setting in MOCK_SETTINGS if setting.name == "default_outcome")
+    assert outcomes.choices == tuple(OUTCOMES)
+
+
+def test_the_markdown_table_has_a_row_per_setting() -> None:
+    """settings_table_markdown() renders a header and one row per setting, naming its variable and option."""
+    lines = settings_table_markdown().splitlines()
+    assert len(lines) == 2 + len(MOCK_SETTINGS)
+    for line, setting in zip(lines[2:], MOCK_SETTINGS, strict=True):
+        assert line.startswith(f"| `{setting.env}` | `{setting.option}` |")

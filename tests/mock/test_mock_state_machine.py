@@ -9,11 +9,11 @@ from typing import Any
 
 import httpx
 import pytest
-from tests.mock.mock_support import AUTH, RECORD_INFO, SUBMIT, api, record, settings, submit, valid_body
 
+from suno_api._spec import enum_values
 from suno_conformance.mock import OUTCOMES, MockApp, VirtualClock
 from suno_conformance.mock._tasks import TaskIds, task_id_for
-from suno_api._spec import enum_values
+from tests.mock.mock_support import AUTH, RECORD_INFO, SUBMIT, api, record, settings, submit, valid_body
 
 pytestmark = pytest.mark.anyio
 

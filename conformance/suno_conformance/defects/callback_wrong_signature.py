@@ -1,7 +1,7 @@
 """Callback signed wrongly: HMAC over timestamp + "." + task_id, where the scheme signs task_id + "." + timestamp."""
 
-from suno_conformance.mock import MockApp
 from suno_api import compute_signature
+from suno_conformance.mock import MockApp
 
 
 class Defect(MockApp):

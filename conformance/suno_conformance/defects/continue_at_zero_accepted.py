@@ -2,8 +2,8 @@
 
 from typing import Any
 
-from suno_conformance.mock import MockApp
 from suno_api import Violation
+from suno_conformance.mock import MockApp
 
 
 class Defect(MockApp):

@@ -2,8 +2,8 @@
 
 from collections.abc import Sequence
 
-from suno_conformance.mock import MockApp, MockError
 from suno_api import Violation
+from suno_conformance.mock import MockApp, MockError
 
 
 class Defect(MockApp):

@@ -3,15 +3,17 @@
 It answers ``POST /api/v1/generate/upload-extend`` and ``GET /api/v1/generate/record-info`` like kie.ai does,
 serves the effective spec at ``/openapi.yaml``, moves tasks PENDING -> TEXT_SUCCESS -> FIRST_SUCCESS -> SUCCESS
 on a virtual clock, POSTs signed callbacks to loopback receivers only, and can be told to fail in every way the
-client must survive. Start it with ``python -m suno_conformance.mock`` (``make mock``), or in-process::
+client must survive. Start it with ``suno-api mock`` (or ``python -m suno_conformance.mock``, the same command),
+``serve(settings, announce)`` in the foreground, or in-process::
 
     from suno_conformance.mock import MockServer, MockSettings
 
     with MockServer(MockSettings(stage_seconds=0, webhook_key="secret")) as server:
         ...  # point the client at server.url with api_key="mock-api-key"
 
-Settings come from ``MockSettings(...)`` or ``MockSettings.from_env()`` (``SUNO_MOCK_*``); two mocks never share
-state. ``create_app(settings)`` returns the Starlette app for in-process tests (``app.state.mock`` is its
+Settings come from ``MockSettings(...)`` or ``MockSettings.from_env()`` (``SUNO_MOCK_*``); ``MOCK_SETTINGS`` lists
+them all (the command line's options and the README's table come from it); two mocks never share state.
+``create_app(settings)`` returns the Starlette app for in-process tests (``app.state.mock`` is its
 ``MockApp``).
 
 Per request
@@ -53,8 +55,13 @@ Callbacks                      ``deliver_callback`` (POST + bounded retries), ``
 Responses                      ``envelope``, ``message``/``MESSAGES``, ``http_status`` (error style),
                                ``success_response``, ``error_response``, ``malformed``,
                                ``drop_connection``
-App                            ``routes``, ``build_app``
+App                            ``routes`` (each layer adds its own), ``build_app``
+Steering, for tests            ``set_outcome``, ``arm_fault``/``clear_faults``, ``advance``, ``drain``,
+                               ``reset`` (each layer forgets its own state)
 =============================  ===================================================================
+
+The class is stacked from one module per job (``_routing``, ``_render``, ``_delivery``, ``_lifecycle``,
+``_debug``; see ``_app``); a seam keeps its name whichever layer defines it.
 
 Example, a mock that answers 429 without telling how long to wait::
 
@@ -64,21 +71,28 @@ Example, a mock that answers 429 without telling how long to wait::
 
     with MockServer(mock=NoRetryAfter(MockSettings(rate_limit=1))) as server: ...
 
+Hostile input answers 4xx, never 500: bodies over ``max_body_bytes`` get HTTP 413, bodies slower than
+``body_timeout`` HTTP 408, JSON that cannot be stored (``NaN``, ``1e400``, a lone surrogate, nesting over 32
+levels) 422; connections whose headers take over ``header_timeout`` are closed.
+
 Tasks, journal and deliveries live in memory for the mock's lifetime (tasks are never evicted; the request
 journal and the delivery log keep their last 10,000 entries; record-info answers are cached for the 1,024
 tasks polled last). Unknown ``SUNO_MOCK_*`` variables are ignored.
 """
 
-from suno_conformance.mock._app import ConnectionDroppedError, MockApp, MockError, RequestRecord, create_app
+from suno_conformance.mock._app import MockApp, create_app
 from suno_conformance.mock._callbacks import Delivery
 from suno_conformance.mock._clock import Clock, VirtualClock
 from suno_conformance.mock._faults import Fault, parse_fault
+from suno_conformance.mock._http import ConnectionDroppedError, MockError, RequestRecord
 from suno_conformance.mock._outcomes import OUTCOMES, Step
+from suno_conformance.mock._serve import banner, serve
 from suno_conformance.mock._server import MockServer
-from suno_conformance.mock._settings import MockSettings
+from suno_conformance.mock._settings import MOCK_SETTINGS, MockSettings, settings_table_markdown
 from suno_conformance.mock._tasks import Task, Track
 
 __all__ = [
+    "MOCK_SETTINGS",
     "OUTCOMES",
     "Clock",
     "ConnectionDroppedError",
@@ -93,6 +107,9 @@ __all__ = [
     "Task",
     "Track",
     "VirtualClock",
+    "banner",
     "create_app",
     "parse_fault",
+    "serve",
+    "settings_table_markdown",
 ]

@@ -9,13 +9,14 @@ cannot send the mock elsewhere either.
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import socket
 from collections.abc import Mapping
 from typing import Any, Literal
 
 import attrs
 import httpx
+
+from suno_api import is_loopback_host
 
 DeliveryOutcome = Literal["delivered", "failed", "refused", "cancelled"]
 
@@ -54,24 +55,13 @@ class Delivery:
         return attrs.asdict(self)
 
 
-def _is_loopback_ip(host: str) -> bool | None:
-    """Return whether ``host`` is a loopback IP, or ``None`` when it is not an IP address."""
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return None
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        return address.ipv4_mapped.is_loopback
-    return address.is_loopback
-
-
 async def _resolved_refusal(host: str, port: int | None) -> str | None:
     """Resolve a ``localhost`` name: refuse unless every address it has is loopback."""
     try:
         infos = await asyncio.get_running_loop().getaddrinfo(host, port or 80, type=socket.SOCK_STREAM)
     except OSError as exc:
         return f"{host} does not resolve: {exc}"
-    if infos and all(_is_loopback_ip(str(info[4][0])) for info in infos):
+    if infos and all(is_loopback_host(str(info[4][0])) for info in infos):
         return None
     return f"{host} resolves to a non-loopback address: the mock only calls back to this machine"
 
@@ -85,10 +75,10 @@ async def loopback_refusal(url: str) -> str | None:
     if parsed.scheme not in ("http", "https"):
         return f"callBackUrl {url!r} is not an http(s) URL"
     host = parsed.host
-    literal = _is_loopback_ip(host)
-    if literal is not None:
-        return None if literal else f"{host} is not a loopback address: the mock only calls back to this machine"
     name = host.rstrip(".").lower()
     if name == "localhost" or name.endswith(".localhost"):
+        # A name is only as loopback as what it resolves to (an /etc/hosts entry may say otherwise).
         return await _resolved_refusal(name, parsed.port)
+    if is_loopback_host(host):
+        return None
     return f"{host} is not a loopback host: the mock only calls back to this machine"

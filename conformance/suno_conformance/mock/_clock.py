@@ -7,6 +7,7 @@ timeouts are about the transport, so they use real time.
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -58,8 +59,8 @@ class VirtualClock:
 
     def advance(self, seconds: float) -> None:
         """Move the clock forward by ``seconds`` (>= 0)."""
-        if not seconds >= 0:
-            raise ValueError(f"a clock only moves forward: 'seconds' must be >= 0, got {seconds!r}")
+        if not (seconds >= 0 and math.isfinite(seconds)):
+            raise ValueError(f"a clock only moves forward, by a finite step: 'seconds' must be >= 0, got {seconds!r}")
         with self._lock:
             shown, anchor = self._state
             self._state = (shown + seconds, anchor)

@@ -74,7 +74,7 @@ OUTCOMES: Mapping[str, tuple[Step, ...]] = {
         _FIRST,
         Step("CALLBACK_EXCEPTION", None, 500, "", 500, "The callback to callBackUrl failed.", tracks=2),
     ),
-    # A failure not yet reflected in the status (FIELD-NOTES section 2): PENDING for good, errorCode set.
+    # A failure not yet reflected in the status (spec/UPSTREAM.md section 4): PENDING for good, errorCode set.
     "PENDING_WITH_ERROR": (
         _PENDING,
         Step("PENDING", "error", 501, _AUDIO_FAILED, 501, _AUDIO_FAILED),

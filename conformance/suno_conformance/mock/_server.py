@@ -11,11 +11,13 @@ from types import TracebackType
 from typing import Any
 
 import uvicorn
+from uvicorn.protocols.http.h11_impl import H11Protocol, RequestResponseCycle
 
 from suno_conformance.mock._app import MockApp
 from suno_conformance.mock._settings import MockSettings
 
 _VERBOSE_LEVELS = ("info", "debug", "trace")
+_MAX_HEADER_BYTES = 16 * 1024  # h11's own default, made explicit: a request's headers are a few hundred bytes
 
 
 def bind_socket(host: str, port: int) -> socket.socket:
@@ -40,16 +42,67 @@ def url_for(host: str, port: int) -> str:
     return f"http://{shown}:{port}"
 
 
+class _HeaderDeadline(H11Protocol):
+    """uvicorn's h11 protocol, closing a connection whose request headers are not complete in time.
+
+    uvicorn's keep-alive timeout stops at the first byte of a request, and h11 waits for the rest for good: 20
+    clients sending a header line a minute would hold 20 connections open indefinitely. A timer armed when a
+    request starts (the connection opens, or bytes arrive on an idle one) closes the connection unless a new
+    request cycle (complete headers) began meanwhile; the body has its own deadline in the app.
+    """
+
+    header_timeout = 10.0  # set per server by _protocol_class
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._deadline: asyncio.TimerHandle | None = None
+        self._arm()
+
+    def data_received(self, data: bytes) -> None:
+        cycle: RequestResponseCycle | None = self.cycle  # None before the first request
+        if self._deadline is None and (cycle is None or cycle.response_complete):
+            self._arm()
+        super().data_received(data)
+        if self._deadline is not None and self.cycle is not self._armed_for:
+            # The headers are complete: a request cycle began. The next request arms its own deadline.
+            self._deadline.cancel()
+            self._deadline = None
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self._deadline is not None:
+            self._deadline.cancel()
+            self._deadline = None
+        super().connection_lost(exc)
+
+    def _arm(self) -> None:
+        self._armed_for: object = self.cycle
+        self._deadline = self.loop.call_later(self.header_timeout, self._expire)
+
+    def _expire(self) -> None:
+        self._deadline = None
+        if self.cycle is self._armed_for and not self.transport.is_closing():
+            self.transport.close()
+
+
+def _protocol_class(header_timeout: float) -> type[asyncio.Protocol]:
+    return type("MockH11Protocol", (_HeaderDeadline,), {"header_timeout": header_timeout})
+
+
 def uvicorn_config(mock: MockApp, *, log_config: Any = None) -> uvicorn.Config:
-    """Return the uvicorn configuration that serves ``mock``."""
-    level = mock.settings.log_level
+    """Return the uvicorn configuration that serves ``mock`` (h11, with the settings' connection limits)."""
+    settings = mock.settings
+    level = settings.log_level
     return uvicorn.Config(
         mock.app,
+        http=_protocol_class(settings.header_timeout),
         log_level=level,
         log_config=log_config,
         access_log=level in _VERBOSE_LEVELS,
         lifespan="on",
         timeout_graceful_shutdown=3,
+        limit_concurrency=settings.max_connections,
+        # h11 refuses request headers larger than this (431) rather than buffering them without end.
+        h11_max_incomplete_event_size=_MAX_HEADER_BYTES,
     )
 
 
@@ -143,6 +196,10 @@ class MockServer:
     def advance(self, seconds: float, timeout: float = 10.0) -> None:
         """Step the mock's ``VirtualClock`` by ``seconds`` and move the tasks that became due."""
         self.call(lambda: self.mock.advance(seconds), timeout)
+
+    def reset(self, timeout: float = 10.0) -> None:
+        """Return the mock to a fresh state (``MockApp.reset``), on the server's loop."""
+        self.call(self.mock.reset, timeout)
 
     def drain(self, timeout: float = 10.0) -> None:
         """Wait until every callback queued so far has been delivered, failed or refused."""

@@ -13,9 +13,10 @@ from typing import Any, Literal
 
 import attrs
 
+from suno_api import is_loopback_host
+from suno_conformance._setting import Setting, SettingKind
 from suno_conformance.mock._faults import parse_fault
 from suno_conformance.mock._outcomes import OUTCOMES
-from suno_api import is_loopback_host
 
 ErrorStyle = Literal["upstream", "status"]
 ENV_PREFIX = "SUNO_MOCK_"
@@ -129,6 +130,10 @@ class MockSettings:
         callback_retries: Further attempts after a failed callback delivery.
         callback_backoff: Seconds before the first retry; doubles at each retry.
         log_level: uvicorn log level when served; ``info`` and below also log every request.
+        max_body_bytes: Largest request body accepted; a larger one answers HTTP 413.
+        body_timeout: Seconds a request body may take to arrive once its headers are in; then HTTP 408.
+        header_timeout: Seconds a connection may take to send complete request headers; then it is closed.
+        max_connections: Connections and requests served at once; beyond it uvicorn answers HTTP 503.
     """
 
     host: str = attrs.field(default="127.0.0.1", validator=_check_loopback)
@@ -152,6 +157,10 @@ class MockSettings:
     callback_retries: int = attrs.field(default=2, validator=[attrs.validators.ge(0), attrs.validators.le(10)])
     callback_backoff: float = attrs.field(default=0.5, validator=_check_non_negative)
     log_level: str = attrs.field(default="warning", validator=attrs.validators.in_(_LOG_LEVELS))
+    max_body_bytes: int = attrs.field(default=1_048_576, converter=int, validator=attrs.validators.ge(1))
+    body_timeout: float = attrs.field(default=10.0, validator=_check_positive)
+    header_timeout: float = attrs.field(default=10.0, validator=_check_positive)
+    max_connections: int = attrs.field(default=1000, converter=int, validator=attrs.validators.ge(1))
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> MockSettings:
@@ -166,15 +175,14 @@ class MockSettings:
         """
         source = os.environ if environ is None else environ
         values: dict[str, Any] = {}
-        for name, parse in _PARSERS.items():
-            variable = env_var(name)
-            raw = source.get(variable)
-            if raw is None or name in overrides:
+        for setting in MOCK_SETTINGS:
+            raw = None if setting.env is None else source.get(setting.env)
+            if raw is None or setting.name in overrides:
                 continue
             try:
-                values[name] = parse(raw.strip())
+                values[setting.name] = _parse(setting, raw.strip())
             except ValueError as exc:
-                raise ValueError(f"{variable}={raw!r} is not valid: {exc}") from exc
+                raise ValueError(f"{setting.env}={raw!r} is not valid: {exc}") from exc
         values.update(overrides)
         try:
             return cls(**values)
@@ -202,35 +210,85 @@ def _boolean(raw: str) -> bool:
     raise ValueError("expected one of 1/0, true/false, yes/no, on/off")
 
 
-def _optional(parse: Callable[[str], Any]) -> Callable[[str], Any]:
-    def parse_optional(raw: str) -> Any:
-        return None if raw.lower() in _UNLIMITED else parse(raw)
+def _parse(setting: Setting, raw: str) -> Any:
+    """Read the text of a variable as ``setting``'s kind; a field whose default is ``None`` reads
+    ``unlimited``/``none``/``off``/empty as ``None``."""
+    if _OPTIONAL[setting.name] and raw.lower() in _UNLIMITED:
+        return None
+    kind = setting.kind
+    if kind == "choice":
+        # Variables are matched without regard to case (``STATUS``, ``generate_audio_failed``).
+        return next((choice for choice in setting.choices if choice.lower() == raw.lower()), raw)
+    if kind == "list":
+        return tuple(part.strip() for part in raw.split(",") if part.strip())
+    return _READERS.get(kind, str)(raw)
 
-    return parse_optional
+
+_READERS: dict[str, Callable[[str], Any]] = {"int": int, "float": float, "bool": _boolean}
 
 
-def _text(raw: str) -> str:
-    return raw
+def _setting(name: str, kind: SettingKind, help: str, default: str, choices: tuple[str, ...] = ()) -> Setting:
+    return Setting(name, env_var(name), kind, help, default, choices)
 
 
-_PARSERS: dict[str, Callable[[str], Any]] = {
-    "host": _text,
-    "port": int,
-    "api_keys": _tuple_of_keys,
-    "error_style": str.lower,
-    "seed": _optional(int),
-    "stage_seconds": _stage_seconds,
-    "default_outcome": str.upper,
-    "credits": _optional(float),
-    "credits_per_task": float,
-    "rate_limit": _optional(float),
-    "rate_burst": _optional(int),
-    "maintenance": _boolean,
-    "fault": _text,
-    "webhook_key": lambda raw: raw or None,
-    "send_callbacks": _boolean,
-    "callback_timeout": float,
-    "callback_retries": int,
-    "callback_backoff": float,
-    "log_level": str.lower,
-}
+MOCK_SETTINGS: tuple[Setting, ...] = (
+    _setting("host", "str", "Loopback address to listen on (127.0.0.1, ::1 or localhost).", "127.0.0.1"),
+    _setting("port", "int", "Port to listen on; 0 picks a free one.", "0"),
+    _setting("api_keys", "list", "Accepted bearer tokens, comma-separated; * accepts any token.", DEFAULT_API_KEY),
+    _setting(
+        "error_style",
+        "choice",
+        "upstream: errors answer HTTP 200 with the code in the envelope, as kie.ai does; status: the code is also"
+        " the HTTP status.",
+        "upstream",
+        ("upstream", "status"),
+    ),
+    _setting("seed", "int", "Seed of task ids and tracks, for answers identical from run to run.", "random (printed)"),
+    _setting(
+        "stage_seconds",
+        "str",
+        "Seconds in PENDING, TEXT_SUCCESS and FIRST_SUCCESS: one number or three, comma-separated (0 = instant).",
+        "2,2,2",
+    ),
+    _setting("default_outcome", "choice", "Outcome of tasks that request none.", "SUCCESS", tuple(OUTCOMES)),
+    _setting("credits", "float", "Starting balance; a submit that costs more than what is left gets 402.", "unlimited"),
+    _setting("credits_per_task", "float", "What a submit costs.", "1"),
+    _setting("rate_limit", "float", "Requests per second per API key; beyond it 429 with Retry-After.", "unlimited"),
+    _setting("rate_burst", "int", "Requests a key may send at once under the rate limit.", "ceil(rate limit)"),
+    _setting("maintenance", "bool", "Start in maintenance mode: every API request gets 455.", "off"),
+    _setting("fault", "str", "Fault spec applied to every API request, e.g. delay=0.5 or 500.", "none"),
+    _setting(
+        "webhook_key", "str", "Key that signs callbacks (X-Webhook-Timestamp, X-Webhook-Signature).", "none (unsigned)"
+    ),
+    _setting("send_callbacks", "bool", "Whether to POST callbacks at all.", "on"),
+    _setting("callback_timeout", "float", "Seconds to wait for a callback receiver (upstream waits 15).", "15"),
+    _setting("callback_retries", "int", "Further attempts after a failed callback delivery (0 to 10).", "2"),
+    _setting("callback_backoff", "float", "Seconds before the first callback retry; doubles at each retry.", "0.5"),
+    _setting("log_level", "choice", "uvicorn log level; info and below log every request.", "warning", _LOG_LEVELS),
+    _setting("max_body_bytes", "int", "Largest request body accepted; a larger one answers HTTP 413.", "1048576"),
+    _setting(
+        "body_timeout", "float", "Seconds a request body may take to arrive after its headers; then HTTP 408.", "10"
+    ),
+    _setting(
+        "header_timeout",
+        "float",
+        "Seconds a connection may take to send complete request headers; then it is closed.",
+        "10",
+    ),
+    _setting("max_connections", "int", "Connections and requests served at once; beyond it HTTP 503.", "1000"),
+)
+"""Every setting of the mock: its variable, kind, help and README default (the CLI's options come from here)."""
+
+_OPTIONAL = {field.name: field.default is None for field in attrs.fields(MockSettings)}
+
+
+def settings_table_markdown() -> str:
+    """Return the README's table of the mock's settings (variable, option, default, meaning), from ``MOCK_SETTINGS``."""
+    lines = ["| Variable | Option | Default | Meaning |", "|---|---|---|---|"]
+    for setting in MOCK_SETTINGS:
+        option = "(environment only)" if setting.secret else f"`{setting.option}`"
+        meaning = setting.help
+        if setting.choices:
+            meaning = f"{meaning} One of: {', '.join(setting.choices)}."
+        lines.append(f"| `{setting.env}` | {option} | {setting.default} | {meaning.replace('|', '/')} |")
+    return "\n".join(lines) + "\n"

@@ -16,7 +16,7 @@ import attrs
 from suno_conformance.mock._outcomes import Step
 
 TRACKS_PER_TASK = 2
-# Upstream reports internal model names (FIELD-NOTES section 2); these stand in for them.
+# Upstream reports internal model names (spec/UPSTREAM.md section 4); these stand in for them.
 MODEL_NAMES: Mapping[str, str] = {
     "V3_5": "chirp-v3-5",
     "V4": "chirp-v4",
