@@ -37,7 +37,7 @@ def small_options(tmp_path: Path) -> SuiteOptions:
         max_examples=10,
         stateful_examples=5,
         seed=1,
-        junit_path=tmp_path / "conformance.xml",
+        junit=tmp_path / "conformance.xml",
         callback_wait=5.0,
     )
 

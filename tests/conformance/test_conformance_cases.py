@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from suno_api import find_violations
+from suno_api.spec import Rule, rules
 from suno_conformance.suite._cases import CALLBACK_PLACEHOLDER, BoundaryCase, base_body, derive
 from suno_conformance.suite._oracle import Verdict
-from suno_api._spec import Rule, rules
-from suno_api._validation import find_violations
 
 CASES = derive().cases
 

@@ -12,6 +12,8 @@ import requests
 import schemathesis
 from schemathesis.core.failures import FailureGroup
 
+from suno_api import compute_signature
+from suno_api.spec import effective_spec_path
 from suno_conformance.mock import MockServer
 from suno_conformance.suite._checks import (
     CALLBACK_CHECKS,
@@ -36,20 +38,12 @@ from suno_conformance.suite._checks import (
     valid_accepted,
 )
 from suno_conformance.suite._oracle import SentRequest, expect
-from suno_api._signature import compute_signature
-from suno_api._spec import effective_spec_path
+from tests.bodies import default_body
 
 TOKEN = "test-token"
 SUBMIT_PATH = "/api/v1/generate/upload-extend"
 RECORD_INFO_PATH = "/api/v1/generate/record-info"
-VALID_BODY: dict[str, Any] = {
-    "uploadUrl": "https://example.com/song.mp3",
-    "defaultParamFlag": False,
-    "instrumental": True,
-    "continueAt": 30,
-    "model": "V4_5",
-    "callBackUrl": "https://example.com/callback",
-}
+VALID_BODY: dict[str, Any] = default_body()
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "real-payloads"
 
 

@@ -7,16 +7,10 @@ import json
 import pytest
 
 from suno_conformance.suite._oracle import Credentials, SentRequest, Verdict, expect
+from tests.bodies import default_body
 
 TOKEN = "test-token"
-VALID = {
-    "uploadUrl": "https://example.com/song.mp3",
-    "defaultParamFlag": False,
-    "instrumental": True,
-    "continueAt": 30,
-    "model": "V4_5",
-    "callBackUrl": "https://example.com/callback",
-}
+VALID = default_body()
 
 
 def _submit(body: object, *, content_type: str = "application/json", authorization: str | None = None) -> SentRequest:

@@ -8,7 +8,7 @@ import pytest
 import schemathesis
 
 import suno_conformance.suite
-from suno_conformance.suite import main
+from suno_api.spec import effective_spec_path, enum_values
 from suno_conformance.suite._cases import CALLBACK_PLACEHOLDER
 from suno_conformance.suite._checks import Result
 from suno_conformance.suite._drift import find_drift, strict_enums
@@ -16,10 +16,8 @@ from suno_conformance.suite._ledger import Ledger
 from suno_conformance.suite._options import SuiteOptions
 from suno_conformance.suite._oracle import Expectation, SentRequest, expect
 from suno_conformance.suite._report import clean_junit, verdict
-from suno_conformance.suite._runtime import _keep_callbacks_home
-from suno_conformance.suite._safety import LiveSafety
+from suno_conformance.suite._safety import LiveSafety, keep_callbacks_home
 from suno_conformance.suite._target import TargetError, is_loopback, open_target
-from suno_api._spec import effective_spec_path, enum_values
 
 SECRET = "s3cr3t-token"
 
@@ -133,6 +131,8 @@ def test_the_kie_base_url_of_the_client_does_not_select_a_target() -> None:
         ("http://127.0.0.1:8000", True),
         ("http://[::1]:8000", True),
         ("http://localhost:8000", True),
+        ("http://[::ffff:127.0.0.1]:8000", True),
+        ("http://127.0.0.1.nip.io", False),
         ("https://api.kie.ai", False),
         ("http://10.0.0.1", False),
     ],
@@ -227,30 +227,14 @@ def test_the_junit_report_loses_hypothesis_blobs_and_secrets(tmp_path: Path) -> 
     assert "Bearer [REDACTED]" in text
 
 
-def test_live_callbacks_never_go_to_a_host_the_generator_made_up() -> None:
-    """In live mode an http(s) callBackUrl becomes callback.invalid; an invalid one is left to be rejected."""
+@pytest.mark.parametrize("home", [CALLBACK_PLACEHOLDER, "https://tunnel.example.org/callbacks/3"])
+def test_live_callbacks_never_go_to_a_host_the_generator_made_up(home: str) -> None:
+    """In live mode an http(s) callBackUrl goes home (the receiver, or callback.invalid); a malformed one stays."""
     schema = schemathesis.openapi.from_path(effective_spec_path())
     operation = schema["/api/v1/generate/upload-extend"]["POST"]
     made_up = operation.Case(body={"callBackUrl": "https://0.com", "model": "V5"}, media_type="application/json")
-    _keep_callbacks_home(made_up)
-    assert made_up.body == {"callBackUrl": CALLBACK_PLACEHOLDER, "model": "V5"}
+    keep_callbacks_home(made_up.body, home)
+    assert made_up.body == {"callBackUrl": home, "model": "V5"}
     broken = operation.Case(body={"callBackUrl": "not a uri"}, media_type="application/json")
-    _keep_callbacks_home(broken)
+    keep_callbacks_home(broken.body, home)
     assert broken.body == {"callBackUrl": "not a uri"}
-
-
-def test_the_command_line_lists_the_defects_and_refuses_unknown_ones(capsys: pytest.CaptureFixture[str]) -> None:
-    """`python -m suno_conformance.suite --list-defects`; an unknown --defect is a usage error (exit 2)."""
-    assert main(["--list-defects"]) == 0
-    assert "auth_ignored" in capsys.readouterr().out
-    assert main(["--defect", "no_such_defect"]) == 2
-    assert "no defect 'no_such_defect'" in capsys.readouterr().err
-
-
-def test_the_command_line_reports_a_bad_setting_without_running(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """A bad variable is named, and nothing is started (exit 2)."""
-    monkeypatch.setenv("SUNO_MAX_PAID_CALLS", "lots")
-    assert main([]) == 2
-    assert "SUNO_MAX_PAID_CALLS" in capsys.readouterr().err

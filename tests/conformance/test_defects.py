@@ -33,7 +33,7 @@ def catalogue_options(tmp_path_factory: pytest.TempPathFactory) -> SuiteOptions:
         max_examples=10,
         stateful_examples=5,
         seed=1,
-        junit_path=tmp_path_factory.mktemp("defects") / "conformance.xml",
+        junit=tmp_path_factory.mktemp("defects") / "conformance.xml",
     )
 
 
@@ -116,9 +116,9 @@ def test_a_wrong_token_fails_the_run(mock_server: MockServer, small_options: Sui
 def test_the_token_is_in_no_report(small_options: SuiteOptions) -> None:
     """Neither the JUnit report nor the JSON report nor the summary contains the run's token or webhook key."""
     outcome = run_suite(small_options, pytest_args=["-q"])
-    assert small_options.junit_path is not None
-    junit = Path(small_options.junit_path).read_text(encoding="utf-8")
-    report = Path(small_options.junit_path).with_suffix(".json").read_text(encoding="utf-8")
+    assert small_options.junit is not None
+    junit = Path(small_options.junit).read_text(encoding="utf-8")
+    report = Path(small_options.junit).with_suffix(".json").read_text(encoding="utf-8")
     assert "<testsuite" in junit
     assert '<property name="conformance.verdict" value="CONFORMS"' in junit
     assert "hypothesis-statistics" not in junit
@@ -134,8 +134,8 @@ def test_a_failing_run_keeps_the_token_out_of_the_junit_report(
     """Failures carry curl reproductions with the Authorization header: the token is redacted in them."""
     options = small_options.evolve(base_url=mock_server.url, api_key="a-secret-token-that-fails")
     run_suite(options, pytest_args=["-q"])
-    assert options.junit_path is not None
-    junit = Path(options.junit_path).read_text(encoding="utf-8")
+    assert options.junit is not None
+    junit = Path(options.junit).read_text(encoding="utf-8")
     assert "<failure" in junit
     assert "Authorization: Bearer [REDACTED]" in junit
     assert "a-secret-token-that-fails" not in junit

@@ -1,4 +1,4 @@
-"""``python -m suno_conformance.suite``: run the conformance suite (``make conformance``)."""
+"""``python -m suno_conformance.suite ARGS``: the same as ``suno-api conformance ARGS`` (``make conformance``)."""
 
 import sys
 

@@ -2,7 +2,7 @@
 
 Two families, both derived from the effective spec, never written by hand:
 
-- **rule cases**, one set per rule of the rules overlay (``suno_api._spec.rules()``): for every way to satisfy
+- **rule cases**, one set per rule of the rules overlay (``suno_api.spec.rules()``): for every way to satisfy
   the rule's ``if`` (each listed model of a limit rule), an **at-limit** body that is valid exactly at the
   boundary (a 100-character title with V5) and a **violation** that breaks that rule and no other (101
   characters); where flipping the ``if`` makes the same value legal, an **outside-condition** body that must be
@@ -11,7 +11,7 @@ Two families, both derived from the effective spec, never written by hand:
   (every model), each numeric bound at and beyond its limit, an off-grid ``multipleOf`` value, each required
   field missing, each ``uri`` field malformed.
 
-Every derived body is checked with ``suno_api._validation.find_violations`` before it is used: an accepted body
+Every derived body is checked with ``suno_api.find_violations`` before it is used: an accepted body
 has no violation, a violation breaks exactly the rule it is named after. A rule for which no such pair can be
 derived is reported in ``Derivation.problems`` instead of being skipped silently.
 """
@@ -26,9 +26,9 @@ from typing import Any, Literal
 
 import attrs
 
-from suno_conformance.suite._oracle import Verdict
-from suno_api.spec import REQUEST_SCHEMA, Rule, effective_spec, rules, schema
 from suno_api import find_violations
+from suno_api.spec import REQUEST_SCHEMA, Rule, effective_spec, rules, schema
+from suno_conformance.suite._oracle import Verdict
 
 CaseKind = Literal["at-limit", "violation", "outside-condition"]
 # Where a callback would go. `.invalid` never resolves (RFC 6761); the suite puts its own receiver here when the

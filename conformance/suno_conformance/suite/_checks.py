@@ -38,10 +38,10 @@ from typing import TYPE_CHECKING, Any, Protocol
 import attrs
 import jsonschema_rs
 
-from suno_conformance.suite._drift import DriftFinding, find_drift
-from suno_conformance.suite._oracle import Credentials, Expectation, Verdict, expect, media_type, sent_from_prepared
 from suno_api import WebhookVerificationError, verify_webhook
 from suno_api.spec import effective_spec
+from suno_conformance.suite._drift import DriftFinding, find_drift
+from suno_conformance.suite._oracle import Credentials, Expectation, Verdict, expect, media_type, sent_from_prepared
 
 if TYPE_CHECKING:
     import schemathesis
@@ -258,7 +258,7 @@ def json_envelope(reply: Reply, _: Context) -> Result:
     if declared != "application/json" and not (declared or "").endswith("+json"):
         return Result.failed(f"answered Content-Type {declared or '(none)'}, not application/json")
     if not reply.parsed:
-        return Result.failed("the body is not JSON", reply.content[:200].decode("utf-8", "replace"))
+        return Result.failed("the body is not JSON", _raw(reply.content))
     if reply.envelope is None:
         return Result.failed("the body is JSON but not an envelope object")
     return Result.passed()
@@ -360,13 +360,24 @@ def task_found(reply: Reply, context: Context) -> Result:
     return _unknown_task(reply)
 
 
+# Details are cut to their shown length by the ledger, after redaction (a cut made before could leave part of a
+# secret that the redaction no longer recognises). This bound only keeps a huge answer from being scanned whole;
+# it is far beyond what the ledger shows, so no fragment it leaves is ever shown.
+_RAW_LIMIT = 8000
+
+
+def _raw(value: bytes | str) -> str:
+    text = value.decode("utf-8", "replace") if isinstance(value, bytes) else value
+    return text[:_RAW_LIMIT]
+
+
 def _known_task(reply: Reply, task_id: str) -> Result:
     record = reply.data if isinstance(reply.data, Mapping) else None
     if reply.accepted and record is not None and record.get("taskId") == task_id:
         return Result.passed()
     return Result.failed(
         f"record-info does not answer for a task this run created ({reply.describe()})",
-        f"taskId {task_id!r}; data: {reply.data!r}"[:300],
+        _raw(f"taskId {task_id!r}; data: {reply.data!r}"),
     )
 
 
@@ -376,7 +387,7 @@ def _unknown_task(reply: Reply) -> Result:
     if reply.rejection_code is not None or (reply.accepted and reply.data is None):
         return Result.passed()
     if reply.accepted:
-        return Result.failed("record-info answered a record for a taskId no one created", f"data: {reply.data!r}"[:300])
+        return Result.failed("record-info answered a record for a taskId no one created", _raw(f"data: {reply.data!r}"))
     return Result.failed(f"record-info neither found nor refused an unknown taskId ({reply.describe()})")
 
 
@@ -392,7 +403,7 @@ def undocumented_method(reply: Reply, _: Context) -> Result:
 
 def _message_of(reply: Reply) -> str:
     msg = reply.envelope.get("msg") if reply.envelope is not None else None
-    return f"msg: {msg}" if isinstance(msg, str) else reply.content[:200].decode("utf-8", "replace")
+    return f"msg: {msg}" if isinstance(msg, str) else _raw(reply.content)
 
 
 ResponseCheck = Callable[[Reply, Context], Result]

@@ -1,11 +1,14 @@
-"""Entry points: ``run_suite`` (in-process, returns the ledger) and ``main`` (``python -m suno_conformance.suite``)."""
+"""Entry points: ``run_suite`` (in-process, returns the outcome) and ``main`` (``python -m suno_conformance.suite``).
+
+The suite parses no command line of its own: ``main`` hands its arguments to ``suno-api conformance``, whose
+options come from ``SUITE_SETTINGS``.
+"""
 
 from __future__ import annotations
 
-import argparse
-import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pytest
@@ -14,8 +17,8 @@ from suno_conformance.mock import MockApp
 from suno_conformance.suite._ledger import Ledger
 from suno_conformance.suite._options import SuiteOptions
 from suno_conformance.suite._plugin import SuitePlugin
-from suno_conformance.suite._report import verdict
-from suno_conformance.suite._runtime import Run, read_config
+from suno_conformance.suite._report import EXIT_FOR_PYTEST, EXIT_INVALID, report_data, verdict
+from suno_conformance.suite._runtime import Run
 
 SUITE_DIR = Path(__file__).resolve().parent
 
@@ -25,7 +28,7 @@ class Outcome:
     """What a run found.
 
     Attributes:
-        exit_code: pytest's exit status (0: conforms).
+        exit_code: The exit status of ``suno-api conformance`` (0 conforms, 1 does not, 2 usage, 70 crash).
         ledger: Every judgement, failure and drift.
         run: The run itself (target description, safety counters, timing).
     """
@@ -44,22 +47,47 @@ class Outcome:
         """The summary's verdict line."""
         return verdict(self.ledger, fail_on_drift=self.run.options.fail_on_drift)
 
+    def report(self) -> dict[str, Any]:
+        """Return the JSON report's data (what ``--json-report`` writes), secrets redacted."""
+        return report_data(self.run)
+
+
+def mock_class_for(options: SuiteOptions) -> type[MockApp]:
+    """Return the mock ``options.defect`` names (the faithful ``MockApp`` when it names none).
+
+    Raises:
+        ValueError: no defect of the catalogue has that name.
+    """
+    if options.defect is None:
+        return MockApp
+    from suno_conformance.defects import catalogue  # noqa: PLC0415 - only a --defect run needs the catalogue
+
+    found = {defect.name: defect for defect in catalogue()}
+    if options.defect not in found:
+        raise ValueError(f"no defect {options.defect!r}; see `suno-api conformance --list-defects`")
+    return found[options.defect].mock_class
+
 
 def run_suite(
     options: SuiteOptions | None = None,
     *,
-    mock_class: type[MockApp] = MockApp,
+    mock_class: type[MockApp] | None = None,
     pytest_args: Sequence[str] = (),
 ) -> Outcome:
     """Run the conformance suite in this process and return its outcome.
 
     Args:
         options: The settings; ``SuiteOptions.from_env()`` when omitted.
-        mock_class: The mock to serve when ``options.base_url`` is unset (a defective variant, for the catalogue).
+        mock_class: The mock to serve when ``options.base_url`` is unset (a defective variant, for the
+            catalogue); default: the one ``options.defect`` names, else the faithful mock.
         pytest_args: Extra pytest arguments (``-q``, ``-x``...).
+
+    Raises:
+        ValueError: an unknown ``defect``, or an unreadable ``schemathesis.toml``.
     """
     chosen = options if options is not None else SuiteOptions.from_env()
-    run = Run(chosen, mock_class=mock_class)  # raises ValueError for an unreadable schemathesis.toml
+    served = mock_class if mock_class is not None else mock_class_for(chosen)
+    run = Run(chosen, mock_class=served)  # raises ValueError for an unreadable schemathesis.toml
     args = [
         str(SUITE_DIR),
         "-p",
@@ -73,60 +101,18 @@ def run_suite(
         "-W",
         "ignore::pytest.PytestAssertRewriteWarning",
     ]
-    if chosen.junit_path is not None:
-        chosen.junit_path.parent.mkdir(parents=True, exist_ok=True)
-        args.append(f"--junitxml={chosen.junit_path}")
+    if chosen.junit is not None:
+        chosen.junit.parent.mkdir(parents=True, exist_ok=True)
+        args.append(f"--junitxml={chosen.junit}")
     args.extend(pytest_args)
-    exit_code = int(pytest.main(args, plugins=[SuitePlugin(run)]))
-    return Outcome(exit_code, run.ledger, run)
-
-
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m suno_conformance.suite",
-        description=(
-            "Property-test a kie.ai Suno upload-extend endpoint against the effective spec: the embedded mock by"
-            " default, SUNO_BASE_URL + KIE_API_KEY otherwise. Exit status 0 when it conforms."
-        ),
-    )
-    parser.add_argument("--junit", type=Path, help="JUnit report path (default reports/conformance.xml)")
-    parser.add_argument(
-        "--max-examples", type=int, help="fuzzing examples per operation (SUNO_CONFORMANCE_MAX_EXAMPLES)"
-    )
-    parser.add_argument("--seed", type=int, help="seed of the generated cases (SUNO_CONFORMANCE_SEED)")
-    parser.add_argument("--defect", help="run against a defective mock of conformance/defects (see --list-defects)")
-    parser.add_argument("--list-defects", action="store_true", help="list the defective mocks and exit")
-    parser.add_argument("pytest_args", nargs="*", help="extra pytest arguments, after --")
-    return parser
+    status = int(pytest.main(args, plugins=[SuitePlugin(run)]))
+    return Outcome(EXIT_FOR_PYTEST.get(status, EXIT_INVALID), run.ledger, run)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the suite from the command line; return its exit status."""
-    arguments = _parser().parse_args(argv)
-    from suno_conformance.defects import catalogue  # noqa: PLC0415 - only the CLI's --defect needs the catalogue
+    """Run ``suno-api conformance`` with ``argv`` (default: the process's arguments); return its exit status."""
+    import sys  # noqa: PLC0415 - only the command line reads the process's arguments
 
-    if arguments.list_defects:
-        for defect in catalogue():
-            print(f"{defect.name:<34} [{defect.caught_as}] {defect.description}")
-        return 0
-    overrides: dict[str, object] = {}
-    if arguments.junit is not None:
-        overrides["junit_path"] = arguments.junit
-    if arguments.max_examples is not None:
-        overrides["max_examples"] = arguments.max_examples
-    if arguments.seed is not None:
-        overrides["seed"] = arguments.seed
-    try:
-        options = SuiteOptions.from_env(**overrides)
-        read_config(options.config_path)  # fail here, with a clear message, rather than inside pytest
-    except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    mock_class: type[MockApp] = MockApp
-    if arguments.defect:
-        found = {defect.name: defect for defect in catalogue()}
-        if arguments.defect not in found:
-            print(f"error: no defect {arguments.defect!r}; see --list-defects", file=sys.stderr)
-            return 2
-        mock_class = found[arguments.defect].mock_class
-    return run_suite(options, mock_class=mock_class, pytest_args=arguments.pytest_args).exit_code
+    from suno_api.cli import main as cli_main  # noqa: PLC0415 - `import suno_conformance.suite` needs no click
+
+    return cli_main(["conformance", *(sys.argv[1:] if argv is None else argv)])

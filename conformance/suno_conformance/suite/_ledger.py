@@ -5,8 +5,9 @@ requests, some of them paid in live mode) and leave the counts meaningless. Inst
 is recorded here, and the pytest plugin fails each test item that recorded a failure, with the distinct failures
 it found (``failures_since``).
 
-Everything that reaches a report passes through ``redact``: the token never appears in messages, reproductions
-or answers.
+Everything that reaches a report passes through ``redact`` (``suno_api.redact``: every secret, in any escaped or
+encoded spelling), and excerpts are cut after redaction (``suno_api.excerpt``), so that no fragment of the token
+or the webhook key appears in messages, reproductions or answers.
 """
 
 from __future__ import annotations
@@ -19,11 +20,13 @@ from typing import Any
 
 import attrs
 
+from suno_api import excerpt, redact
 from suno_conformance.suite._checks import Result, Status
 from suno_conformance.suite._drift import DriftFinding
 from suno_conformance.suite._oracle import SentRequest
 
 REDACTED = "[REDACTED]"
+_DETAIL = 600
 RUN_LABEL = "run"
 CALLBACK_LABEL = "CALLBACK POST {callBackUrl}"
 # The order phases are reported in.
@@ -129,11 +132,18 @@ class Ledger:
         if secret and secret not in self._secrets:
             self._secrets = (*self._secrets, secret)
 
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """The strings redacted from everything the ledger reports."""
+        return self._secrets
+
     def redact(self, text: str) -> str:
-        """Return ``text`` with every secret replaced by ``[REDACTED]``."""
-        for secret in self._secrets:
-            text = text.replace(secret, REDACTED)
-        return text
+        """Return ``text`` with every secret, in any escaped or encoded spelling, replaced by ``[REDACTED]``."""
+        return redact(text, self._secrets)
+
+    def excerpt(self, text: str, limit: int) -> str:
+        """Return the beginning of ``text``, redacted first and then cut to ``limit`` characters."""
+        return excerpt(text, self._secrets, limit)
 
     # ---------------------------------------------------------------------------------------- recording
 
@@ -181,10 +191,10 @@ class Ledger:
                 check=check,
                 label=label,
                 message=key[2],
-                detail=self.redact(result.detail),
+                detail=self.excerpt(result.detail, _DETAIL),
                 phase=phase,
                 reproduction=self.redact(reproduction),
-                answer=self.redact(answer[:_EXCERPT]),
+                answer=self.excerpt(answer, _EXCERPT),
                 item=self.current_item,
             )
             if self.current_item is not None:
@@ -252,16 +262,17 @@ class Ledger:
             }
 
 
-def curl_command(request: SentRequest, url: str) -> str:
-    """Return a curl command that sends ``request`` to ``url`` again (the headers that matter; body trimmed)."""
+def curl_command(request: SentRequest, url: str, secrets: tuple[str, ...] = ()) -> str:
+    """Return a curl command that sends ``request`` to ``url`` again (the headers that matter; body trimmed).
+
+    The body is cut after redaction of ``secrets``, so that the cut never leaves part of one.
+    """
     parts = ["curl", "-X", request.method, shlex.quote(url)]
     for name in ("Authorization", "Content-Type"):
         value = request.headers.get(name.lower())
         if value is not None:
             parts.extend(["-H", shlex.quote(f"{name}: {value}")])
     if request.body:
-        text = request.body.decode("utf-8", "replace")
-        if len(text) > 2000:
-            text = text[:2000] + "...(trimmed)"
+        text = excerpt(request.body.decode("utf-8", "replace"), secrets, 2000)
         parts.extend(["--data-raw", shlex.quote(text)])
     return " ".join(parts)

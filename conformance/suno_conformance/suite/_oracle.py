@@ -2,7 +2,7 @@
 
 Schemathesis labels its cases positive or negative, but a "negative" case is often valid by accident and it knows
 nothing of the rules overlay. The suite therefore judges every request by what was actually sent: the effective
-spec's request schema and rules (``suno_api._validation.find_violations``, the table the client and the mock use),
+spec's request schema and rules (``suno_api.find_violations``, the table the client and the mock use),
 the query of record-info, the credentials and the method.
 
 An ``Expectation`` says:
@@ -27,8 +27,8 @@ from typing import Any
 import attrs
 import requests
 
-from suno_api.spec import effective_spec
 from suno_api import find_violations
+from suno_api.spec import effective_spec
 
 SUBMIT = "uploadAndExtendAudio"
 RECORD_INFO = "getRecordInfo"

@@ -1,6 +1,6 @@
 """The pytest plugin that runs the suite: it starts the run, fails the items that recorded failures, and reports.
 
-``conformance/suite/conftest.py`` registers it when the suite is run with plain pytest; ``run_suite`` registers
+The suite's ``conftest.py`` registers it when the suite is run with plain pytest; ``run_suite`` registers
 its own instance (a prepared ``Run``, e.g. against a defective mock) before pytest starts.
 """
 
@@ -15,7 +15,14 @@ import pytest
 
 from suno_conformance.suite import _runtime
 from suno_conformance.suite._options import SuiteOptions
-from suno_conformance.suite._report import clean_junit, junit_properties, render_summary, write_json
+from suno_conformance.suite._report import (
+    EXIT_FOR_PYTEST,
+    EXIT_INVALID,
+    clean_junit,
+    junit_properties,
+    render_summary,
+    write_json,
+)
 from suno_conformance.suite._target import TargetError
 
 if TYPE_CHECKING:
@@ -60,15 +67,23 @@ class SuitePlugin:
     def pytest_sessionstart(self, session: pytest.Session) -> None:
         """Start the target and the callback receiver."""
         del session
+        self._start()
+
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        """Run the run-level judgements last, whatever the collection order; start a run registered late."""
+        items.sort(key=lambda item: item.get_closest_marker(RUN_GATE) is not None)
+        # `pytest --pyargs suno_conformance.suite` loads the suite's conftest (which registers this plugin)
+        # while collecting, after the session started: the run starts here instead.
+        assert self.run is not None
+        if not self.run.started:
+            self._start()
+
+    def _start(self) -> None:
         assert self.run is not None
         try:
             self.run.start()
         except TargetError as exc:
             raise pytest.UsageError(str(exc)) from exc
-
-    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
-        """Run the run-level judgements last, whatever the collection order."""
-        items.sort(key=lambda item: item.get_closest_marker(RUN_GATE) is not None)
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_call(self, item: pytest.Item) -> Generator[None, Any, Any]:
@@ -87,19 +102,25 @@ class SuitePlugin:
         return result
 
     @pytest.hookimpl(trylast=True)
-    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         """Stop the target; write the JSON report; scrub the token from the JUnit report pytest just wrote."""
         del session
         assert self.run is not None
+        self.run.exit_code = EXIT_FOR_PYTEST.get(int(exitstatus), EXIT_INVALID)
         if self.run.started:
             self.run.stop()
         if self._xml_path is not None:
             if self.run.started:
                 summary = render_summary(self.run)
                 clean_junit(self._xml_path, self.run.ledger, junit_properties(self.run), summary)
-                write_json(self.run, self._xml_path.with_suffix(".json"))
             else:
                 clean_junit(self._xml_path, self.run.ledger)
+        # Beside the JUnit report pytest writes (run_suite passes options.junit; plain pytest, --junitxml).
+        json_path = self.run.options.json_report
+        if json_path is None:
+            json_path = self._xml_path.with_suffix(".json") if self._xml_path is not None else None
+        if json_path is not None and self.run.started:
+            write_json(self.run, json_path)
 
     def pytest_terminal_summary(self, terminalreporter: TerminalReporter) -> None:
         """Print the conformance summary after pytest's own."""

@@ -1,16 +1,21 @@
-"""The callback receiver: a tiny HTTP server on loopback that records every POST it gets.
+"""The callback receiver: a tiny HTTP server that records every POST it gets.
 
-The suite gives each accepted submit a ``callBackUrl`` of its own (``http://127.0.0.1:PORT/callbacks/<n>``), so
-that a callback can be matched with the submit it answers. The receiver only records; the callback checks judge
-the records afterwards, in the test thread.
+The suite gives each accepted submit a ``callBackUrl`` of its own (``<base>/callbacks/<n>``), so that a callback
+can be matched with the submit it answers. ``<base>`` is the receiver's own address (loopback, by default), or
+the public URL that reaches it (``SUNO_CONFORMANCE_CALLBACK_URL``: a tunnel, a CI service name) for a server
+that is not on this machine; a proxy in front may add a path prefix, so a callback is matched by the
+``/callbacks/<n>`` at the end of its path. The receiver only records; the callback checks judge the records
+afterwards, in the test thread.
 """
 
 from __future__ import annotations
 
 import http.server
 import itertools
+import socket
 import threading
 import time
+import urllib.parse
 from types import TracebackType
 
 from suno_conformance.suite._checks import Callback
@@ -18,14 +23,27 @@ from suno_conformance.suite._checks import Callback
 _MAX_BODY = 1_000_000
 
 
+PATH_PREFIX = "/callbacks/"
+
+
+def callback_path(raw: str) -> str:
+    """Return the ``/callbacks/<n>`` a request path ends with (a proxy may add a prefix), else the path."""
+    path = urllib.parse.urlsplit(raw).path
+    found = path.rfind(PATH_PREFIX)
+    return path[found:] if found > 0 else path
+
+
 class _Handler(http.server.BaseHTTPRequestHandler):
     server: _Server
 
     def do_POST(self) -> None:
-        length = min(int(self.headers.get("Content-Length") or 0), _MAX_BODY)
-        content = self.rfile.read(length) if length else b""
+        try:
+            length = min(int(self.headers.get("Content-Length") or 0), _MAX_BODY)
+        except ValueError:
+            length = 0
+        content = self.rfile.read(length) if length > 0 else b""
         headers = {name.lower(): value for name, value in self.headers.items()}
-        self.server.owner.add(Callback(self.path, headers, content))
+        self.server.owner.add(Callback(callback_path(self.path), headers, content))
         answer = b'{"ok":true}'
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
@@ -42,12 +60,25 @@ class _Server(http.server.ThreadingHTTPServer):
     owner: CallbackReceiver
 
 
-class CallbackReceiver:
-    """Record callbacks POSTed to ``http://127.0.0.1:<port>/callbacks/<n>``; a context manager."""
+class _Server6(_Server):
+    address_family = socket.AF_INET6
 
-    def __init__(self, host: str = "127.0.0.1") -> None:
+
+class CallbackReceiver:
+    """Record callbacks POSTed to ``<base>/callbacks/<n>``; a context manager.
+
+    Args:
+        host: The address to listen on (loopback unless a public URL forwards to it).
+        port: The port to listen on (0: a free one).
+        public_url: The URL that reaches the receiver from the server under test (``None``: its own address).
+    """
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, public_url: str | None = None) -> None:
         self._host = host
+        self._port = port
+        self._public_url = public_url.rstrip("/") if public_url else None
         self._server: _Server | None = None
+        self._bound_port: int | None = None
         self._thread: threading.Thread | None = None
         self._received: list[Callback] = []
         self._lock = threading.Lock()
@@ -55,8 +86,10 @@ class CallbackReceiver:
 
     def start(self) -> CallbackReceiver:
         """Start listening on a free port."""
-        server = _Server((self._host, 0), _Handler)
+        server_class = _Server6 if ":" in self._host else _Server
+        server = server_class((self._host, self._port), _Handler)
         server.owner = self
+        self._bound_port = int(server.server_address[1])
         thread = threading.Thread(target=server.serve_forever, name="conformance callback receiver", daemon=True)
         thread.start()
         self._server, self._thread = server, thread
@@ -81,15 +114,23 @@ class CallbackReceiver:
         self.stop()
 
     @property
-    def base_url(self) -> str:
-        """``http://127.0.0.1:<port>``."""
-        if self._server is None:
+    def listening(self) -> str:
+        """The address it listens on (or listened on, once stopped), ``host:port``."""
+        if self._bound_port is None:
             raise RuntimeError("the callback receiver is not started")
-        return f"http://{self._host}:{self._server.server_address[1]}"
+        host = f"[{self._host}]" if ":" in self._host else self._host
+        return f"{host}:{self._bound_port}"
+
+    @property
+    def base_url(self) -> str:
+        """Where callbacks are sent: the public URL, else ``http://<host>:<port>``."""
+        if self._public_url is not None:
+            return self._public_url
+        return f"http://{self.listening}"
 
     def new_url(self) -> tuple[str, str]:
         """Return (a fresh callBackUrl, its path)."""
-        path = f"/callbacks/{next(self._numbers)}"
+        path = f"{PATH_PREFIX}{next(self._numbers)}"
         return f"{self.base_url}{path}", path
 
     def add(self, callback: Callback) -> None:

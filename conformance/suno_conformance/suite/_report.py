@@ -1,18 +1,37 @@
-"""Reports: the readable summary, the JSON snapshot, and a token-free JUnit file."""
+"""Reports: the readable summary, the JSON report, and a token-free JUnit file.
+
+Secrets are redacted from the values that go into a report, before it is serialised: redacting serialised XML
+or JSON could rewrite its syntax (a key ``test`` would turn ``<testsuites>`` into ``<[REDACTED]suites>``) and
+would miss a secret the serialiser escaped.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import importlib.metadata
 import json
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Final
 from xml.etree import ElementTree
 
+import suno_api
+from suno_api.cli import ExitCode
+from suno_api.spec import effective_spec, effective_spec_path
 from suno_conformance.suite._checks import CALLBACK_CHECKS, RESPONSE_CHECKS
 from suno_conformance.suite._ledger import CALLBACK_LABEL, PHASES, RUN_LABEL, Ledger
 
 if TYPE_CHECKING:
     from suno_conformance.suite._runtime import Run
+
+DISTRIBUTION: Final = "suno-upload-extend"
+# The exit codes of `suno-api conformance`, by pytest's exit status: 1 tests failed, 2 interrupted, 3 internal
+# error, 4 usage error, 5 no tests collected (a run that judged nothing never conforms).
+EXIT_OK: Final = int(ExitCode.OK)
+EXIT_INVALID: Final = int(ExitCode.INVALID)
+EXIT_USAGE: Final = int(ExitCode.USAGE)
+EXIT_INTERNAL: Final = int(ExitCode.INTERNAL)
+EXIT_FOR_PYTEST: Final = {0: EXIT_OK, 1: EXIT_INVALID, 2: EXIT_INVALID, 3: EXIT_INTERNAL, 4: EXIT_USAGE, 5: EXIT_USAGE}
 
 _CHECK_ORDER = (
     *(check.__name__ for check in RESPONSE_CHECKS),
@@ -101,6 +120,13 @@ def _findings(ledger: Ledger) -> list[str]:
     return lines
 
 
+def _not_checked_lines(run: Run) -> list[str]:
+    entries = run.not_checked()
+    if not entries:
+        return []
+    return ["", "not checked (set what each line says to check it):", *(f"  {entry.render()}" for entry in entries)]
+
+
 def render_summary(run: Run) -> str:
     """Return the readable summary of ``run``: target, cases per phase, the per-check table, drift, failures."""
     ledger = run.ledger
@@ -111,8 +137,12 @@ def render_summary(run: Run) -> str:
     lines.append(f"seed     {run.seed} (rerun the same cases: SUNO_CONFORMANCE_SEED={run.seed})")
     if run.elapsed:
         lines.append(f"time     {run.elapsed:.1f} s")
-    lines.extend([_phase_line(ledger), "", *_table(ledger), *_findings(ledger)])
-    lines.extend(["", f"VERDICT: {verdict(ledger, fail_on_drift=run.options.fail_on_drift)}", ""])
+    if run.receiver is not None:
+        lines.append(f"callbacks {run.receiver.base_url}/callbacks/... (listening on {run.receiver.listening})")
+    lines.extend([_phase_line(ledger), "", *_table(ledger), *_findings(ledger), *_not_checked_lines(run)])
+    gaps = ", ".join(entry.what for entry in run.not_checked())
+    unchecked = f" (NOT CHECKED: {gaps})" if gaps else ""
+    lines.extend(["", f"VERDICT: {verdict(ledger, fail_on_drift=run.options.fail_on_drift)}{unchecked}", ""])
     return ledger.redact("\n".join(lines))
 
 
@@ -129,27 +159,103 @@ def junit_properties(run: Run) -> dict[str, str]:
         "conformance.callbacks_received": str(ledger.callbacks_received),
     }
     found.update({f"conformance.cases.{phase}": str(ledger.sent.get(phase, 0)) for phase in PHASES})
+    spec = spec_identity()
+    found["conformance.spec.version"] = str(spec["version"])
+    found["conformance.spec.sha256"] = str(spec["sha256"])
+    found["conformance.suite.version"] = str(our_version())
+    for entry in run.not_checked():
+        found[f"conformance.not_checked.{entry.what.replace(' ', '_')}"] = f"{entry.reason}; {entry.remedy}"
     return found
 
 
-def write_json(run: Run, path: Path) -> None:
-    """Write the ledger as JSON next to the JUnit report (token redacted)."""
+def our_version() -> str | None:
+    """Return the installed version of this project (``suno_api.__version__`` when it is not installed)."""
+    try:
+        return importlib.metadata.version(DISTRIBUTION)
+    except importlib.metadata.PackageNotFoundError:
+        found = getattr(suno_api, "__version__", None)
+        return str(found) if found is not None else None
+
+
+def spec_identity() -> dict[str, Any]:
+    """Return the effective spec's ``info.version`` and the sha256 of its file (what the run judged against)."""
+    info = effective_spec().get("info", {})
+    path = effective_spec_path()
+    return {
+        "title": info.get("title"),
+        "version": info.get("version"),
+        "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+    }
+
+
+def _redacted(value: Any, ledger: Ledger) -> Any:
+    if isinstance(value, str):
+        return ledger.redact(value)
+    if isinstance(value, Mapping):
+        # Keys are the report's own names and labels, never an echo of the target: only values are redacted.
+        return {str(key): _redacted(item, ledger) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_redacted(item, ledger) for item in value]
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    return ledger.redact(str(value))
+
+
+def report_data(run: Run) -> dict[str, Any]:
+    """Return the JSON report of ``run``: the verdict first, then what was tested, how, and every judgement."""
+    target: dict[str, Any] | None = None
+    if run.started:
+        target = {
+            "kind": run.target.kind,
+            "url": run.target.public_url,
+            "live": run.target.live,
+            "description": run.target.describe(),
+        }
+    receiver = run.receiver
+    not_checked = run.not_checked()
     data = {
+        "conforms": run.exit_code == EXIT_OK,
+        "exit_code": run.exit_code,
         "verdict": verdict(run.ledger, fail_on_drift=run.options.fail_on_drift),
-        "target": run.target.describe() if run.started else None,
+        "suite": {"distribution": DISTRIBUTION, "version": our_version()},
+        "spec": spec_identity(),
+        "target": target,
+        "callbacks": {
+            "checked": not any(entry.what == "callbacks" for entry in not_checked),
+            "signatures_checked": not any(entry.what == "callback signatures" for entry in not_checked),
+            "url": receiver.base_url if receiver is not None else None,
+            "listening": receiver.listening if receiver is not None else None,
+        },
+        "not_checked": [{"what": e.what, "reason": e.reason, "remedy": e.remedy} for e in not_checked],
         "seed": run.seed,
         "elapsed_seconds": round(run.elapsed, 3),
         "safety": run.safety.describe(),
         **run.ledger.snapshot(),
     }
+    redacted: dict[str, Any] = _redacted(data, run.ledger)
+    return redacted
+
+
+def write_json(run: Run, path: Path) -> None:
+    """Write the JSON report of ``run`` to ``path`` (secrets redacted from every value)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(run.ledger.redact(json.dumps(data, indent=2, default=str)) + "\n", encoding="utf-8")
+    path.write_text(json.dumps(report_data(run), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def _redact_tree(root: ElementTree.Element, ledger: Ledger) -> None:
+    """Redact every attribute value and every text of ``root``'s tree (never the markup around them)."""
+    for element in root.iter():
+        element.attrib.update({name: ledger.redact(value) for name, value in element.attrib.items()})
+        if element.text:
+            element.text = ledger.redact(element.text)
+        if element.tail:
+            element.tail = ledger.redact(element.tail)
 
 
 def clean_junit(
     path: Path, ledger: Ledger, properties: Mapping[str, str] | None = None, summary: str | None = None
 ) -> None:
-    """Rewrite the JUnit report: drop hypothesis's statistics, add the run's figures, redact every secret.
+    """Rewrite the JUnit report: drop hypothesis's statistics, add the run's figures, redact every value.
 
     The statistics are base64 properties that say nothing about conformance, and a secret inside base64 would
     escape the redaction: they go. ``properties`` (verdict, cases per phase...) become ``<property>`` elements of
@@ -174,5 +280,6 @@ def clean_junit(
             suite.insert(0, element)
         if summary:
             ElementTree.SubElement(suite, "system-out").text = summary
+    _redact_tree(tree.getroot(), ledger)
     text = ElementTree.tostring(tree.getroot(), encoding="unicode")
-    path.write_text('<?xml version="1.0" encoding="utf-8"?>' + ledger.redact(text), encoding="utf-8")
+    path.write_text('<?xml version="1.0" encoding="utf-8"?>' + text, encoding="utf-8")

@@ -8,6 +8,11 @@
 3. schemathesis sends it (``case.call``) over real sockets;
 4. every check judges the answer, as the request was actually sent (``response.request``), and the ledger
    records the results, the drift and the tasks created.
+
+Callbacks go to the suite's receiver: on loopback for a target on this machine, or through the public URL the
+user configured (``SUNO_CONFORMANCE_CALLBACK_URL``) for a target elsewhere, live ones included. What a run cannot
+judge (callbacks no receiver can get, signatures without the key) is listed by ``Run.not_checked()``, with what
+to set, in the summary and the JSON report.
 """
 
 from __future__ import annotations
@@ -21,12 +26,14 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+import attrs
 import hypothesis
 import requests
 import schemathesis
 from schemathesis.config import SchemathesisConfig
 from schemathesis.core.transport import Response
 
+from suno_api.spec import effective_spec_path, enum_values
 from suno_conformance.mock import MockApp
 from suno_conformance.suite._cases import CALLBACK_PLACEHOLDER, BoundaryCase, derive
 from suno_conformance.suite._checks import (
@@ -41,7 +48,13 @@ from suno_conformance.suite._checks import (
     drift_of,
 )
 from suno_conformance.suite._ledger import CALLBACK_LABEL, RUN_LABEL, Ledger, curl_command
-from suno_conformance.suite._options import SuiteOptions
+from suno_conformance.suite._options import (
+    CALLBACK_LISTEN_ENV,
+    CALLBACK_URL_ENV,
+    WEBHOOK_SECRET_ENV,
+    SuiteOptions,
+    parse_listen,
+)
 from suno_conformance.suite._oracle import (
     RECORD_INFO,
     SUBMIT,
@@ -52,9 +65,8 @@ from suno_conformance.suite._oracle import (
     sent_from_prepared,
 )
 from suno_conformance.suite._receiver import CallbackReceiver
-from suno_conformance.suite._safety import LiveSafety
+from suno_conformance.suite._safety import LiveSafety, keep_callbacks_home
 from suno_conformance.suite._target import Target, open_target
-from suno_api.spec import effective_spec_path, enum_values
 
 if TYPE_CHECKING:
     from schemathesis.generation.stateful.state_machine import APIStateMachine
@@ -74,7 +86,7 @@ def current() -> Run:
     if _ACTIVE is None:
         raise RuntimeError(
             "no conformance run is active: run the suite with `python -m suno_conformance.suite`"
-            " or `pytest conformance/suite` (its conftest starts one)"
+            " or `pytest --pyargs suno_conformance.suite` (its conftest starts one)"
         )
     return _ACTIVE
 
@@ -99,16 +111,23 @@ def _merge(base: dict[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
     return base
 
 
-def _keep_callbacks_home(case: schemathesis.Case[Any]) -> None:
-    """Point an http(s) ``callBackUrl`` at ``callback.invalid``: a paid service never calls a host we made up.
+@attrs.frozen
+class NotChecked:
+    """Something the run could not judge, why, and what to set so that it can: never a silent skip.
 
-    Generated bodies carry URLs such as ``https://0.com``; a live task created from one would POST its results
-    there. ``.invalid`` never resolves (RFC 6761), and the swap keeps a valid body valid.
+    Attributes:
+        what: What was not checked (``callbacks``, ``callback signatures``).
+        reason: Why not.
+        remedy: What to set.
     """
-    body = case.body
-    url = body.get("callBackUrl") if isinstance(body, dict) else None
-    if isinstance(body, dict) and isinstance(url, str) and url.startswith(("http://", "https://")):
-        body["callBackUrl"] = CALLBACK_PLACEHOLDER
+
+    what: str
+    reason: str
+    remedy: str
+
+    def render(self) -> str:
+        """One line for the summary."""
+        return f"{self.what} NOT CHECKED: {self.reason}; {self.remedy}"
 
 
 def read_config(path: Path) -> dict[str, Any]:
@@ -147,7 +166,9 @@ class Run:
         self._created: dict[str, str | None] = {}
         self._task_for_path: dict[str, str] = {}
         self._callback_base: str | None = None
-        self._config_data: dict[str, Any] = read_config(options.config_path)
+        self._config_data: dict[str, Any] = read_config(options.config)
+        self.exit_code: int | None = None
+        """The exit status of ``suno-api conformance`` for this run, once pytest has finished."""
 
     # ---------------------------------------------------------------------------------------- lifecycle
 
@@ -162,8 +183,12 @@ class Run:
                 self.ledger.add_secret(target.webhook_key)
             self.safety = LiveSafety(live=target.live, max_paid_calls=self.options.max_paid_calls)
             self._session = self._stack.enter_context(requests.Session())
-            if target.loopback:
-                self._receiver = self._stack.enter_context(CallbackReceiver())
+            # The receiver's loopback address is useless to a server elsewhere, and a paid service is given it
+            # only through the public URL the user configured (live safety: callbacks go nowhere else).
+            if self.options.callback_url is not None or (target.loopback and not target.live):
+                host, port = parse_listen(self.options.callback_listen)
+                receiver = CallbackReceiver(host, port, public_url=self.options.callback_url)
+                self._receiver = self._stack.enter_context(receiver)
                 self._callback_base = self._receiver.base_url
         except BaseException:
             self._stack.close()
@@ -180,6 +205,11 @@ class Run:
         if self._target is None:
             raise RuntimeError("the run is not started")
         return self._target
+
+    @property
+    def receiver(self) -> CallbackReceiver | None:
+        """The callback receiver, when the target can reach one."""
+        return self._receiver
 
     @property
     def started(self) -> bool:
@@ -289,7 +319,7 @@ class Run:
         """Send ``case`` (unless live safety holds it back), judge the answer and return it."""
         headers = self._headers(credentials)
         if self.target.live:
-            _keep_callbacks_home(case)
+            keep_callbacks_home(case.body, self.callback_url())
         before = self._expectation_before_sending(case, headers)
         if not self.safety.permit(before):
             self.ledger.count_case(phase, sent=False)
@@ -306,7 +336,7 @@ class Run:
                     base_url=self.target.base_url, session=session, headers=headers, timeout=self.request_timeout
                 )
         except requests.RequestException as exc:
-            result = Result.failed(f"no answer: {type(exc).__name__}", str(exc)[:300])
+            result = Result.failed(f"no answer: {type(exc).__name__}", str(exc))
             self.ledger.record(self._label(before), "no_server_error", result, phase=phase)
             return None
         self.judge(response, phase)
@@ -324,7 +354,9 @@ class Run:
         results = [(check.__name__, check(reply, self)) for check in RESPONSE_CHECKS]
         reproduction = answer = ""
         if any(result.status is Status.FAILED for _, result in results):
-            reproduction = curl_command(sent_from_prepared(response.request), str(response.request.url))
+            reproduction = curl_command(
+                sent_from_prepared(response.request), str(response.request.url), self.ledger.secrets
+            )
             answer = f"{reply.describe()}, {reply.headers.get('content-type', '')}: " + reply.content.decode(
                 "utf-8", "replace"
             )
@@ -356,7 +388,7 @@ class Run:
 
     def callback_url(self) -> str:
         """Return a fresh ``callBackUrl``: the suite's receiver when the target can reach it."""
-        if self._receiver is None or self.target.live:
+        if self._receiver is None:
             return CALLBACK_PLACEHOLDER
         return self._receiver.new_url()[0]
 
@@ -388,12 +420,55 @@ class Run:
 
     # ---------------------------------------------------------------------------------------- callbacks
 
+    def not_checked(self) -> list[NotChecked]:
+        """Return what this run cannot judge against its target, each with what to set (summary, JSON report)."""
+        found: list[NotChecked] = []
+        reach = (
+            f"set {CALLBACK_URL_ENV} to a public URL that reaches this machine (a tunnel, a CI service name) and"
+            f" {CALLBACK_LISTEN_ENV} to the host:port it forwards to"
+        )
+        if not self.started:
+            return found
+        if self._receiver is None and self.target.live:
+            found.append(
+                NotChecked(
+                    "callbacks",
+                    "live mode, and no public URL for the suite's callback receiver: every callBackUrl sent is"
+                    " callback.invalid",
+                    f"{reach}, and SUNO_MAX_PAID_CALLS to at least 1 (callbacks need an accepted, paid task)",
+                )
+            )
+        elif self._receiver is None:
+            found.append(
+                NotChecked(
+                    "callbacks",
+                    "the target is not on this machine, so it cannot reach the suite's loopback callback receiver",
+                    reach,
+                )
+            )
+        elif self.target.live and self.safety.max_paid_calls == 0:
+            found.append(
+                NotChecked(
+                    "callbacks",
+                    "live mode without SUNO_MAX_PAID_CALLS: no task is created, so no callback is sent",
+                    "set SUNO_MAX_PAID_CALLS to at least 1 (each accepted submit costs credits)",
+                )
+            )
+        if self.target.webhook_key is None:
+            found.append(
+                NotChecked(
+                    "callback signatures",
+                    "the key the server signs callbacks with is unknown, so no signature is verified",
+                    f"set {WEBHOOK_SECRET_ENV} to the server's webhook key",
+                )
+            )
+        return found
+
     def callbacks_skip_reason(self) -> str | None:
         """Return why callbacks cannot be judged against this target, or ``None``."""
-        if self._receiver is None:
-            return "the target is not on this machine, so it cannot reach the suite's loopback callback receiver"
-        if self.target.live:
-            return "live mode: a paid service is never given the suite's receiver (callBackUrl is callback.invalid)"
+        for entry in self.not_checked():
+            if entry.what == "callbacks":
+                return f"{entry.reason} ({entry.remedy})"
         return None
 
     def check_callbacks(self, extra_submits: int = 2) -> None:

@@ -6,13 +6,32 @@ credentials, an undocumented method, record-info, a submit body with no ``upload
 valid or breaking only a rule that upstream might read differently, counts as a paid call: it is sent only while
 ``SUNO_MAX_PAID_CALLS`` allows, and never once the budget is spent. Against the mock (loopback, not forced
 live) everything is sent.
+
+Callbacks of a live task go where the suite chooses, never to a host the generator made up
+(``keep_callbacks_home``): to the suite's receiver through its public URL (``SUNO_CONFORMANCE_CALLBACK_URL``),
+or, without one, to ``callback.invalid``, which never resolves.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import MutableMapping
+from typing import Any
 
 from suno_conformance.suite._oracle import Expectation
+
+
+def keep_callbacks_home(body: Any, callback_url: str) -> None:
+    """Point an http(s) ``callBackUrl`` of ``body`` at ``callback_url`` (the receiver, or ``callback.invalid``).
+
+    Generated bodies carry URLs such as ``https://0.com``; a live task created from one would POST its results
+    there. The swap keeps a valid body valid, and leaves a malformed URL alone (it is there to be rejected).
+    """
+    if not isinstance(body, MutableMapping):
+        return
+    url = body.get("callBackUrl")
+    if isinstance(url, str) and url.startswith(("http://", "https://")):
+        body["callBackUrl"] = callback_url
 
 
 class LiveSafety:

@@ -3,21 +3,20 @@
 The mock is served by uvicorn on a free loopback port and reached over real sockets, with a fresh random token
 and webhook key per run (so a report that leaked the token would be caught by the tests), instant task stages
 (callbacks arrive at once) and everything else from ``SUNO_MOCK_*``. A defective variant of the mock (a
-``MockApp`` subclass, see ``conformance/defects``) is served the same way.
+``MockApp`` subclass, see ``suno_conformance.defects``) is served the same way.
 """
 
 from __future__ import annotations
 
 import contextlib
-import ipaddress
 import secrets
-import socket
 import urllib.parse
 from collections.abc import Iterator
 from typing import Literal
 
 import attrs
 
+from suno_api import is_loopback_host
 from suno_conformance.mock import MockApp, MockServer, MockSettings
 from suno_conformance.suite._options import SuiteOptions
 
@@ -52,6 +51,11 @@ class Target:
     mock_server: MockServer | None = attrs.field(default=None, repr=False)
 
     @property
+    def public_url(self) -> str:
+        """``base_url`` without credentials (for reports)."""
+        return public_url(self.base_url)
+
+    @property
     def base_path(self) -> str:
         """The path prefix of ``base_url`` (``""`` for a host root)."""
         return urllib.parse.urlsplit(self.base_url).path.rstrip("/")
@@ -64,7 +68,7 @@ class Target:
             variant = f"{served.__module__.rsplit('.', 1)[-1]}.{served.__qualname__}"
             what = "embedded mock" if served is MockApp else f"mock variant {variant}"
             return f"{what} at {self.base_url} (error style: {style}){' - forced LIVE' if self.live else ''}"
-        return f"{self.base_url}{' (LIVE)' if self.live else ' (not live)'}"
+        return f"{self.public_url}{' (LIVE)' if self.live else ' (not live)'}"
 
     def settle(self) -> None:
         """Wait until the mock has delivered every callback queued so far (no-op for other targets)."""
@@ -73,19 +77,22 @@ class Target:
 
 
 def is_loopback(url: str) -> bool:
-    """Return whether ``url``'s host is a loopback address (``localhost`` counts when it resolves to one)."""
-    host = urllib.parse.urlsplit(url).hostname or ""
+    """Return whether ``url``'s host is this machine (``suno_api.is_loopback_host``: no resolver involved)."""
+    return is_loopback_host(urllib.parse.urlsplit(url).hostname or "")
+
+
+def public_url(url: str) -> str:
+    """Return ``url`` as a report may show it: no user, password, query or fragment (they may hold credentials)."""
+    parts = urllib.parse.urlsplit(url)
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
     try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        pass
-    if host != "localhost" and not host.endswith(".localhost"):
-        return False
-    try:
-        infos = socket.getaddrinfo(host, None)
-    except OSError:
-        return False
-    return bool(infos) and all(ipaddress.ip_address(str(info[4][0])).is_loopback for info in infos)
+        port = parts.port
+    except ValueError:  # not a port number: show none rather than fail a report
+        port = None
+    netloc = f"{host}:{port}" if port is not None else host
+    return urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, "", ""))
 
 
 def mock_settings(options: SuiteOptions) -> MockSettings:

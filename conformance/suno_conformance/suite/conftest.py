@@ -1,4 +1,4 @@
-"""Run the suite with plain pytest too (``pytest conformance/suite``): register the suite's plugin."""
+"""Run the suite with plain pytest too (``pytest --pyargs suno_conformance.suite``): register the suite's plugin."""
 
 from __future__ import annotations
 
