@@ -2,11 +2,18 @@
 
 The pipeline is: vendored spec (``spec/suno-api.yaml``) -> overlays, in the fixed order of ``OVERLAY_ORDER``
 -> effective spec (``generated/suno-api.effective.json``) -> pinned openapi-python-client ->
-``generated/suno_api_client``. Run it as ``python -m suno_api_build._build generate|check`` (the Makefile does).
+``generated/suno_api_client``. Run it as ``python -m suno_api_build generate|check`` (the Makefile does).
 
 oas-patch applies the overlays but says nothing when an action's target matches nothing, and the generator
 says nothing when it meets a single-item inline ``allOf``; both are turned into build errors here, because
 either one silently produces a client that does not match the spec.
+
+Speed (``make bench`` row 6 holds ``make generate`` to 1.5x the bare generator): nothing heavy is imported at
+module level; only the effective spec is validated (the vendored one only to say who is to blame when the
+effective one is invalid), while the generator subprocess works, and not at all when the same bytes passed the
+same validator version before (``_verdict_path``; ``SUNO_API_BUILD_VALIDATION_CACHE=0`` turns that off).
+oas-patch's ``apply_overlay`` is loaded without the rest of its package and given a cached JSONPath parser (see
+``_overlay_applier``; spec/UPSTREAM.md section 6 has the oas-patch behaviour this relies on).
 """
 
 from __future__ import annotations
@@ -16,13 +23,15 @@ import copy
 import difflib
 import filecmp
 import functools
+import importlib
+import importlib.util
 import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -39,18 +48,32 @@ class BuildError(Exception):
 
 
 def repo_root() -> Path:
-    """Return the checkout this module lives in (``overlays/suno_api/_build.py`` -> the repo)."""
+    """Return the checkout this module lives in (``overlays/suno_api_build/_build.py`` -> the repo)."""
     return Path(__file__).resolve().parents[2]
 
 
 def load_document(path: Path) -> dict[str, Any]:
     """Read a YAML or JSON document into a dict."""
-    import yaml  # noqa: PLC0415 - a build-time dependency; the runtime package never needs it
-
     try:
-        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise BuildError(f"{path}: cannot read it as YAML/JSON: {exc}") from exc
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise BuildError(f"{path}: cannot read it: {exc}") from exc
+    loaded: Any = None
+    if path.suffix == ".json":
+        # An effective spec is JSON; the stdlib reads it in a fraction of YAML's time.
+        try:
+            loaded = json.loads(text)
+        except ValueError:
+            loaded = None
+    if loaded is None:
+        import yaml  # noqa: PLC0415 - a build-time dependency; the runtime package never needs it
+
+        # libyaml's loader reads the same documents as SafeLoader, several times faster.
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        try:
+            loaded = yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader, C or Python
+        except yaml.YAMLError as exc:
+            raise BuildError(f"{path}: cannot read it as YAML/JSON: {exc}") from exc
     if not isinstance(loaded, dict):
         raise BuildError(f"{path}: expected a mapping at the top level, got {type(loaded).__name__}")
     return loaded
@@ -66,11 +89,45 @@ def overlay_paths(overlays_dir: Path) -> list[Path]:
 
 
 @functools.cache
-def _parsed(target: str) -> Any:
-    # jsonpath-ng builds a new parser for every parse(); the same ~150 targets are matched on every build.
-    from jsonpath_ng.ext.parser import parse  # noqa: PLC0415 - build-time dependency
+def _jsonpath_parser() -> Any:
+    from jsonpath_ng.ext.parser import ExtendedJsonPathParser  # noqa: PLC0415 - build-time dependency
 
-    return parse(target)
+    return ExtendedJsonPathParser()
+
+
+@functools.cache
+def _parsed(target: str) -> Any:
+    # jsonpath-ng's parse() builds a new parser on every call; one parser, and one parse per target, serve the
+    # ~150 targets the build matches and applies.
+    return _jsonpath_parser().parse(target)
+
+
+_OAS_PATCH_OVERLAY = "_suno_api_build_oas_patch_overlay"
+
+
+@functools.cache
+def _overlay_applier() -> Callable[[dict[str, Any], dict[str, Any]], Any]:
+    """Return oas-patch's ``apply_overlay``, loaded from its own module file, parsing targets through ``_parsed``.
+
+    ``import oas_patch.overlay`` runs the package's ``__init__``, which imports its command line, validator and
+    diff tool (deepdiff, jsonschema): most of a second cold, for a module that needs only jsonpath-ng. And
+    ``apply_overlay`` parses every target anew. So the module is loaded alone under a private name (the real
+    ``oas_patch.overlay`` is never touched) and its ``parse`` replaced by the cached one. When the file is not
+    where oas-patch keeps it, the ordinary import is used.
+    """
+    package = importlib.util.find_spec("oas_patch")
+    locations = list(package.submodule_search_locations or []) if package is not None else []
+    source = Path(locations[0]) / "overlay.py" if locations else None
+    spec = importlib.util.spec_from_file_location(_OAS_PATCH_OVERLAY, source) if source and source.is_file() else None
+    if spec is None or spec.loader is None:
+        module = importlib.import_module("oas_patch.overlay")
+        apply: Callable[[dict[str, Any], dict[str, Any]], Any] = module.apply_overlay
+        return apply
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    setattr(module, "parse", _parsed)  # noqa: B010 - a module object mypy knows nothing of
+    applier: Callable[[dict[str, Any], dict[str, Any]], Any] = module.apply_overlay
+    return applier
 
 
 def _matches(document: dict[str, Any], target: str) -> list[Any]:
@@ -99,22 +156,34 @@ class BrokenAction(NamedTuple):
         return f"{self.overlay}: action {self.action_index} (target {self.target!r}): {self.problem}"
 
 
+def _retargeted(action: dict[str, Any], moves: Mapping[str, str]) -> dict[str, Any]:
+    """Return ``action`` with each moved path (``$.paths['/old']``) in its target and copy source renamed."""
+    moved = dict(action)
+    for key in ("target", "copy"):
+        if isinstance(moved.get(key), str):
+            for old, new in moves.items():
+                moved[key] = moved[key].replace(f"['{old}']", f"['{new}']").replace(f'["{old}"]', f'["{new}"]')
+    return moved
+
+
 def apply_overlays_partially(
-    spec: dict[str, Any], overlay_files: Sequence[Path]
+    spec: dict[str, Any], overlay_files: Sequence[Path], *, moves: Mapping[str, str] | None = None
 ) -> tuple[dict[str, Any], list[BrokenAction]]:
     """Apply the overlays in order to a copy of ``spec``, skipping broken actions; return it and those actions.
 
     An action is broken when its target matches nothing (for ``copy``, when its source or its target's parent
-    matches nothing: copy may create its target). Broken actions are skipped and the rest still applied, so one
-    run reports every broken action of every overlay.
+    matches nothing: copy may create its target), or when its update makes required a name the schema it
+    updates does not define. Broken actions are skipped and the rest still applied, so one run reports every
+    broken action of every overlay. ``moves`` (old path -> new path) retargets the actions that name a path
+    upstream moved, to see what the overlays would do once edited.
     """
-    from oas_patch.overlay import apply_overlay  # noqa: PLC0415 - build-time dependency
-
+    apply_overlay = _overlay_applier()
     document = copy.deepcopy(spec)
     broken: list[BrokenAction] = []
     for path in overlay_files:
         overlay = load_document(path)
-        for index, action in enumerate(overlay.get("actions", [])):
+        for index, declared in enumerate(overlay.get("actions", [])):
+            action = _retargeted(declared, moves) if moves else declared
             target = action.get("target", "")
             problem = None
             if "copy" in action:
@@ -127,9 +196,35 @@ def apply_overlays_partially(
                 problem = "matches nothing"
             if problem is None:
                 apply_overlay(document, {"actions": [action]})
-            else:
+                if "update" in action:
+                    problem = _undefined_required(action["update"], [m.value for m in _matches(document, target)])
+            if problem is not None:
                 broken.append(BrokenAction(path.name, index, target, problem))
     return document, broken
+
+
+def _required_gaps(update: Any, node: Any) -> Iterator[str]:
+    """Yield each name an update's ``required`` list gives that the schema it lands in does not define."""
+    if not (isinstance(update, dict) and isinstance(node, dict)):
+        return
+    required, properties = update.get("required"), node.get("properties")
+    if isinstance(required, list) and isinstance(properties, dict):
+        yield from (str(name) for name in required if name not in properties)
+    for key, value in update.items():
+        # A rule (an allOf item) names fields of the schema around it; rules coverage checks those.
+        if key not in ("allOf", "anyOf", "oneOf", "required"):
+            yield from _required_gaps(value, node.get(key))
+
+
+def _undefined_required(update: Any, nodes: Sequence[Any]) -> str | None:
+    """Say which names an update makes required that its target does not define (upstream renamed them?)."""
+    missing = list(dict.fromkeys(name for node in nodes for name in _required_gaps(update, node)))
+    if not missing:
+        return None
+    return (
+        f"sets `required` to include {', '.join(missing)}, which the schema it updates does not define (upstream"
+        " renamed or removed it?): rename it in this action's `required` list, or drop it"
+    )
 
 
 def broken_actions(spec: dict[str, Any], overlay_files: Sequence[Path]) -> Iterator[str]:
@@ -190,13 +285,30 @@ def validate_openapi(spec: dict[str, Any], name: str) -> None:
         raise BuildError(f"{name} is not a valid OpenAPI document: {exc}") from exc
 
 
-def build_effective_spec(spec_path: Path, overlays_dir: Path) -> dict[str, Any]:
-    """Load, check and overlay the vendored spec; return the effective spec."""
+def validate_effective(spec: dict[str, Any], effective: dict[str, Any], spec_path: Path) -> None:
+    """Validate the effective spec; when it is invalid, say whether the vendored spec already was.
+
+    The generator reads only the effective spec, so that is the one that must be valid; an upstream document
+    that the overlays repair (an OpenAPI 3.0 candidate, say) is fine.
+    """
+    try:
+        validate_openapi(effective, f"the effective spec ({spec_path} + overlays)")
+    except BuildError:
+        validate_openapi(spec, str(spec_path))  # raises naming upstream's document when it is the invalid one
+        raise
+
+
+def _overlaid(spec_path: Path, overlays_dir: Path) -> tuple[dict[str, Any], dict[str, Any]]:
     spec = load_document(spec_path)
-    validate_openapi(spec, str(spec_path))
     effective = apply_overlays(spec, overlay_paths(overlays_dir))
-    validate_openapi(effective, f"the effective spec ({spec_path} + overlays)")
     check_generator_input(effective)
+    return spec, effective
+
+
+def build_effective_spec(spec_path: Path, overlays_dir: Path) -> dict[str, Any]:
+    """Load and overlay the vendored spec, check the result; return the effective spec."""
+    spec, effective = _overlaid(spec_path, overlays_dir)
+    validate_effective(spec, effective, spec_path)
     return effective
 
 
@@ -216,10 +328,13 @@ def _tool(name: str) -> str:
 def generate_into(root: Path, out_dir: Path, spec_path: Path | None = None) -> None:
     """Write the effective spec and the generated package into ``out_dir`` (which must not exist yet)."""
     root = root.resolve()  # the generator runs in out_dir: a relative --root would point elsewhere there
-    effective = build_effective_spec(spec_path or root / "spec" / "suno-api.yaml", root / "overlays")
+    spec_path = spec_path or root / "spec" / "suno-api.yaml"
+    spec, effective = _overlaid(spec_path, root / "overlays")
     out_dir.mkdir(parents=True)
     effective_path = out_dir / EFFECTIVE_SPEC_NAME
-    effective_path.write_text(dump_json(effective), encoding="utf-8")
+    effective_text = dump_json(effective)
+    effective_path.write_text(effective_text, encoding="utf-8")
+    verdict = _verdict_path(effective_text)
     # The post-hooks call ruff by name: put the pinned one first on PATH, and let no user config reach it.
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
     env.pop("RUFF_CACHE_DIR", None)
@@ -236,11 +351,58 @@ def generate_into(root: Path, out_dir: Path, spec_path: Path | None = None) -> N
         str(out_dir / GENERATED_PACKAGE),
         "--fail-on-warning",
     ]
-    result = subprocess.run(command, capture_output=True, text=True, env=env, cwd=out_dir, check=False)  # noqa: S603
-    if result.returncode != 0:
-        raise BuildError(f"openapi-python-client failed:\n{result.stdout}{result.stderr}")
+    generator = subprocess.Popen(  # noqa: S603 - the pinned generator, on a file we wrote
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=out_dir
+    )
+    try:
+        # Validation (and importing the validator) takes about half the generator's time: do it meanwhile, on
+        # the other core, unless these very bytes passed it before. The output stays in out_dir, which nobody
+        # uses when this raises.
+        if verdict is None or not verdict.is_file():
+            validate_effective(spec, effective, spec_path)
+            _remember(verdict)
+    except BaseException:
+        generator.kill()
+        generator.communicate()
+        raise
+    stdout, stderr = generator.communicate()
+    if generator.returncode != 0:
+        raise BuildError(f"openapi-python-client failed:\n{stdout}{stderr}")
     # --meta none writes no PEP 561 marker; without it mypy ignores the package's types in users' code.
     (out_dir / GENERATED_PACKAGE / "py.typed").write_text("", encoding="utf-8")
+
+
+VALIDATION_CACHE_ENV = "SUNO_API_BUILD_VALIDATION_CACHE"
+"""Set to ``0`` to validate the effective spec on every build (the cache is on by default)."""
+
+
+def _verdict_path(effective_text: str) -> Path | None:
+    """Return where a pass of the validator over exactly ``effective_text`` is recorded, None when not cached.
+
+    The verdict of one validator version over the same bytes cannot change, so it is kept in the environment
+    the validator is installed in (a venv is per checkout and disposable); only passes are recorded.
+    """
+    if os.environ.get(VALIDATION_CACHE_ENV) == "0":
+        return None
+    import hashlib  # noqa: PLC0415 - only with the cache
+    import importlib.metadata  # noqa: PLC0415 - only with the cache
+
+    try:
+        version = importlib.metadata.version("openapi-spec-validator")
+    except importlib.metadata.PackageNotFoundError:
+        return None
+    digest = hashlib.sha256(f"openapi-spec-validator {version}\0{effective_text}".encode()).hexdigest()
+    return Path(sys.prefix) / ".cache" / "suno-api-build" / "valid-effective-specs" / digest
+
+
+def _remember(verdict: Path | None) -> None:
+    if verdict is None:
+        return
+    try:
+        verdict.parent.mkdir(parents=True, exist_ok=True)
+        verdict.write_text("passed openapi-spec-validator\n", encoding="utf-8")
+    except OSError:
+        pass  # a read-only environment validates every time
 
 
 def _tree(directory: Path) -> dict[str, Path]:

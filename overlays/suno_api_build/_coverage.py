@@ -2,8 +2,8 @@
 
 ``check_coverage`` reads an effective spec (vendored spec + overlays) and returns a ``Gap`` for each of:
 
-- ``missing-schema``: the request schema or the ``SunoModel`` enum is gone (the normalise overlay no longer
-  names it);
+- ``missing-schema``: no operation's JSON request body is a ``$ref`` to a component schema (the request schema,
+  which the normalise overlay moves into components), or the ``SunoModel`` enum is gone;
 - ``model-without-limit``: a ``SunoModel`` value that no limits rule gives a character limit for ``prompt``,
   ``style`` or ``title``;
 - ``conflicting-limits``: two rules give one model different limits for the same field;
@@ -27,8 +27,6 @@ from pathlib import Path
 from typing import Any
 
 import attrs
-
-REQUEST_SCHEMA = "UploadExtendRequest"  # FIXME(build): derive from the submit operation
 
 MODEL_ENUM = "SunoModel"
 LIMITED_FIELDS = ("prompt", "style", "title")
@@ -55,6 +53,33 @@ class Gap:
     def to_dict(self) -> dict[str, str]:
         """Return the gap as JSON-ready data."""
         return attrs.asdict(self)
+
+
+def request_schema_name(effective: Mapping[str, Any]) -> str | None:
+    """Return the component schema the submit operation's JSON request body refers to, or None when none does.
+
+    The submit operation is the one whose request body is a ``$ref`` to a component schema (the normalise overlay
+    makes it one); the rules live in that schema's ``allOf``. When several operations have one, the first whose
+    schema carries rules (``x-rule-id``) wins, else the first.
+    """
+    schemas = effective.get("components", {}).get("schemas", {})
+    found: list[str] = []
+    for item in (effective.get("paths") or {}).values():
+        for operation in item.values() if isinstance(item, Mapping) else ():
+            body = operation.get("requestBody") if isinstance(operation, Mapping) else None
+            content = body.get("content", {}) if isinstance(body, Mapping) else {}
+            for media in content.values():
+                ref = media.get("schema", {}).get("$ref") if isinstance(media, Mapping) else None
+                prefix = "#/components/schemas/"
+                if isinstance(ref, str) and ref.startswith(prefix) and ref[len(prefix) :] in schemas:
+                    found.append(ref[len(prefix) :])
+    with_rules = [
+        name
+        for name in found
+        if any(isinstance(rule, Mapping) and "x-rule-id" in rule for rule in schemas[name].get("allOf", []))
+    ]
+    chosen = with_rules or found
+    return chosen[0] if chosen else None
 
 
 def errata_names(text: str) -> frozenset[str]:
@@ -128,7 +153,9 @@ def _stale_source(rule_id: str, source: Any, spec_text: str, numbers: str = "") 
     )
 
 
-def _rule_gaps(rule: Mapping[str, Any], models: list[str], fields: Mapping[str, Any], spec_text: str) -> Iterator[Gap]:
+def _rule_gaps(
+    rule: Mapping[str, Any], models: list[str], fields: Mapping[str, Any], spec_text: str, request_schema: str
+) -> Iterator[Gap]:
     rule_id = str(rule.get("x-rule-id", "?"))
     declared, selected = rule.get("x-rule-models"), _selected_models(rule)
     if declared is not None and selected is not None and set(declared) != set(selected):
@@ -158,7 +185,7 @@ def _rule_gaps(rule: Mapping[str, Any], models: list[str], fields: Mapping[str, 
         yield Gap(
             "unknown-field",
             rule_id,
-            f"rule {rule_id} names the field `{name}`, which {REQUEST_SCHEMA} no longer has: rewrite or remove the"
+            f"rule {rule_id} names the field `{name}`, which {request_schema} no longer has: rewrite or remove the"
             " rule (rule ids are never reused)",
             RULES_OVERLAY,
         )
@@ -166,7 +193,7 @@ def _rule_gaps(rule: Mapping[str, Any], models: list[str], fields: Mapping[str, 
         yield Gap(
             "forbidden-field-defined",
             rule_id,
-            f"rule {rule_id} forbids the field `{name}`, which {REQUEST_SCHEMA} now defines: decide whether the"
+            f"rule {rule_id} forbids the field `{name}`, which {request_schema} now defines: decide whether the"
             " rule still holds (and say why in spec/ERRATA.md)",
             RULES_OVERLAY,
         )
@@ -216,19 +243,33 @@ def check_coverage(effective: Mapping[str, Any], errata: str = "") -> tuple[Gap,
         errata: the text of ``spec/ERRATA.md``; a required field it names in backticks counts as discussed.
     """
     schemas = effective.get("components", {}).get("schemas", {})
-    missing = [name for name in (REQUEST_SCHEMA, MODEL_ENUM) if name not in schemas]
-    if missing:
-        return tuple(
+    request_schema = request_schema_name(effective)
+    missing = [
+        Gap(
+            "missing-schema",
+            name,
+            f"the effective spec has no component schema {name}: the action of the normalise overlay that"
+            " names it no longer matches what upstream publishes",
+            NORMALISE_OVERLAY,
+        )
+        for name in (MODEL_ENUM,)
+        if name not in schemas
+    ]
+    if request_schema is None:
+        missing.insert(
+            0,
             Gap(
                 "missing-schema",
-                name,
-                f"the effective spec has no component schema {name}: the action of the normalise overlay that"
-                " names it no longer matches what upstream publishes",
+                "request body",
+                "no operation's JSON request body refers to a component schema (the request schema, which carries"
+                " the rules): the action of the normalise overlay that moves it into components no longer matches"
+                " what upstream publishes",
                 NORMALISE_OVERLAY,
-            )
-            for name in missing
+            ),
         )
-    request = schemas[REQUEST_SCHEMA]
+    if request_schema is None or missing:
+        return tuple(missing)
+    request = schemas[request_schema]
     fields: Mapping[str, Any] = request.get("properties", {})
     models = [str(model) for model in schemas[MODEL_ENUM].get("enum", [])]
     rules = [item for item in request.get("allOf", []) if isinstance(item, Mapping) and "x-rule-id" in item]
@@ -238,7 +279,7 @@ def check_coverage(effective: Mapping[str, Any], errata: str = "") -> tuple[Gap,
 
     gaps: list[Gap] = []
     for rule in rules:
-        gaps.extend(_rule_gaps(rule, models, fields, spec_text))
+        gaps.extend(_rule_gaps(rule, models, fields, spec_text, request_schema))
     gaps.extend(_limit_gaps(rules, models, fields))
     for rule in audio_rules:
         rule_id, field = str(rule.get("x-rule-id", "?")), rule.get("x-rule-field")
@@ -247,7 +288,7 @@ def check_coverage(effective: Mapping[str, Any], errata: str = "") -> tuple[Gap,
                 Gap(
                     "unknown-field",
                     rule_id,
-                    f"audio rule {rule_id} names the field `{field}`, which {REQUEST_SCHEMA} no longer has",
+                    f"audio rule {rule_id} names the field `{field}`, which {request_schema} no longer has",
                     RULES_OVERLAY,
                 )
             )
@@ -261,7 +302,7 @@ def check_coverage(effective: Mapping[str, Any], errata: str = "") -> tuple[Gap,
         Gap(
             "unknown-field",
             f"x-field-hints.{name}",
-            f"x-field-hints has an entry for `{name}`, which {REQUEST_SCHEMA} no longer has: remove it",
+            f"x-field-hints has an entry for `{name}`, which {request_schema} no longer has: remove it",
             RULES_OVERLAY,
         )
         for name in hints

@@ -5,10 +5,11 @@ will change, whether our overlays still fit the new spec, and whether the rules 
 compares EFFECTIVE specs (a vendored spec with ``overlays/`` applied, as ``_build`` makes them), because that is
 what the generated client and the runtime rules are made from.
 
-Run it as ``python -m suno_api_build._specdiff OLD NEW [--json]`` (``make spec-diff NEW=path``) or, for the rules
-coverage of one spec alone, ``python -m suno_api_build._specdiff --coverage [SPEC]``. A path whose name ends with
-``.effective.json`` (as ``generated/suno-api.effective.json``) is read as an effective spec already; any other is
-a vendored spec to which the checkout's overlays are applied.
+Run it as ``python -m suno_api_build diff [OLD] NEW [--json]`` (``make spec-diff NEW=path``) or, for the rules
+coverage of one spec alone, ``python -m suno_api_build coverage [SPEC]`` (``python -m suno_api_build._specdiff
+OLD NEW`` and ``--coverage [SPEC]`` still work). A path whose name ends with ``.effective.json`` (as
+``generated/suno-api.effective.json``) is read as an effective spec already; any other is a vendored spec to
+which the overlays are applied (the checkout's, or the copies an installed wheel ships: see ``_sources``).
 
 Exit codes:
 
@@ -19,8 +20,10 @@ Exit codes:
   that no action flattens, the effective spec is invalid, or rules coverage fails.
 - 3: nothing was compared: bad arguments, an unreadable file, or a NEW/OLD that is not valid OpenAPI.
 
-The functions are the API a CLI builds on: ``load_effective`` -> ``diff_specs`` -> ``SpecDiff`` (``to_text``,
-``to_dict``); ``compare`` does all of it for two paths and adds overlay health and coverage (``Report``).
+The public API (re-exported by the package) is ``diff_report`` and ``coverage_report``: each returns a result
+with ``exit_code``, ``text()`` and ``to_json()`` (``DiffReport``, ``CoverageReport``, or ``NotCompared`` for exit
+3), and never raises for a bad input. Underneath: ``load_effective`` -> ``diff_specs`` -> ``SpecDiff``;
+``compare`` does all of it for two paths and adds overlay health and coverage.
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ from typing import Any, NoReturn
 
 import attrs
 
-from suno_api_build import _build
+from suno_api_build import _build, _sources
 from suno_api_build._coverage import NORMALISE_OVERLAY, Gap, check_coverage, read_errata
 
 EXIT_NO_CHANGE = 0
@@ -100,21 +103,36 @@ def _unwrap(schema: Any) -> Any:
 
 
 def _kind(schema: Any) -> str:
-    """Summarise a schema's type: ``string``, ``SunoModel`` (a $ref), ``number | null``, ``array of X``."""
+    """Summarise a schema's type: ``string``, ``SunoModel`` (a $ref), ``number | null``, ``array of X``.
+
+    Null comes last however it is written: OpenAPI 3.0's ``nullable: true``, a 3.1 type list, or an ``anyOf``
+    branch, so that the same type written the 3.0 and the 3.1 way compares equal.
+    """
     schema = _unwrap(schema)
     if not isinstance(schema, Mapping):
         return "any"
+    parts = _kind_parts(schema)
+    if schema.get("nullable") is True:
+        parts.append("null")
+    unique = list(dict.fromkeys(parts))
+    return " | ".join([part for part in unique if part != "null"] + (["null"] if "null" in unique else []))
+
+
+def _kind_parts(schema: Mapping[str, Any]) -> list[str]:
     if "$ref" in schema:
-        return str(schema["$ref"]).rsplit("/", 1)[-1]
+        return [str(schema["$ref"]).rsplit("/", 1)[-1]]
     for key in ("anyOf", "oneOf"):
         if key in schema:
-            return " | ".join(_kind(item) for item in schema[key])
+            return [part for item in schema[key] for part in _kind(item).split(" | ")]
+    all_of = schema.get("allOf")
+    if "type" not in schema and isinstance(all_of, list) and len(all_of) == 1:
+        return _kind(all_of[0]).split(" | ")  # 3.0's way to make a $ref nullable: allOf: [$ref], nullable: true
     kind = schema.get("type")
     if isinstance(kind, list):
-        return " | ".join(map(str, kind))
+        return [str(part) for part in kind]
     if kind == "array":
-        return f"array of {_kind(schema.get('items'))}"
-    return "any" if kind is None else str(kind)
+        return [f"array of {_kind(schema.get('items'))}"]
+    return ["any" if kind is None else str(kind)]
 
 
 def _schema_facts(schema: Any) -> Facts:
@@ -274,7 +292,8 @@ class Change:
     """One change in the API surface.
 
     ``kind`` is ``added`` or ``removed`` (the whole ``location``: an operation, a field, a response code, a
-    rule...), ``changed`` (one ``aspect`` of it: ``required``, ``type``, ``maxLength``, ``x-max-duration-seconds``
+    rule...), ``moved`` (an operation found by its id at another path or method: ``old`` and ``new`` are its
+    labels), ``changed`` (one ``aspect`` of it: ``required``, ``type``, ``maxLength``, ``x-max-duration-seconds``
     ...; ``old`` or ``new`` is None when the aspect is absent on that side), or ``value-added``/``value-removed``
     (one value of an ``enum`` or of a rule's ``x-rule-models``).
     """
@@ -293,6 +312,8 @@ class Change:
         if self.kind in ("added", "removed"):
             summary = _summary(self.new) if self.kind == "added" and self.new else ""
             return f"{self.kind} ({summary})" if summary else self.kind
+        if self.kind == "moved":
+            return f"moved from {self.old}"
         if self.kind in ("value-added", "value-removed"):
             sign, value = ("+", self.new) if self.kind == "value-added" else ("-", self.old)
             return f"{self.aspect} {sign} {_show(value)}"
@@ -368,12 +389,46 @@ def _fragments(changes: list[Change]) -> Iterator[str]:
         yield ", ".join(pending)
 
 
+def _operation_moves(before: Surface, after: Surface) -> dict[str, str]:
+    """Return old label -> new label for each operation id found at one place before and at another after."""
+    removed: dict[Any, list[str]] = {}
+    added: dict[Any, list[str]] = {}
+    for side, other, found in ((before, after, removed), (after, before, added)):
+        for (section, location), facts in side.items():
+            if section == "operation" and facts.get("operationId") and (section, location) not in other:
+                found.setdefault(facts["operationId"], []).append(location)
+    return {
+        removed[key][0]: added[key][0]
+        for key in removed.keys() & added.keys()
+        if len(removed[key]) == 1 and len(added[key]) == 1
+    }
+
+
+def _moved_location(location: str, moves: Mapping[str, str]) -> str:
+    """Rename ``location`` when it belongs to a moved operation (its parameters, body, responses, callbacks)."""
+    for old, new in moves.items():
+        if location == old or location.startswith(f"{old} "):
+            return new + location[len(old) :]
+        if location.endswith(f" of {old})"):
+            return location[: -len(f"{old})")] + f"{new})"
+    return location
+
+
 def diff_specs(old: Mapping[str, Any], new: Mapping[str, Any]) -> SpecDiff:
-    """Return the API surface changes from the effective spec ``old`` to the effective spec ``new``."""
+    """Return the API surface changes from the effective spec ``old`` to the effective spec ``new``.
+
+    An operation whose ``operationId`` is found at another path or method is one ``moved`` change; what is
+    under it (parameters, request body, responses, callbacks) is compared at its new place.
+    """
     before, after = surface(old), surface(new)
+    moves = _operation_moves(before, after)
+    before = {(section, _moved_location(location, moves)): facts for (section, location), facts in before.items()}
     keys = [*after, *(key for key in before if key not in after)]
     order = list(SECTIONS)
-    changes: list[Change] = []
+    changes: list[Change] = [
+        Change("operation", new_label, "moved", "location", old_label, new_label)
+        for old_label, new_label in moves.items()
+    ]
     for section, location in sorted(keys, key=lambda key: order.index(key[0])):
         if (section, location) not in after:
             changes.append(Change(section, location, "removed", old=before[section, location]))
@@ -483,30 +538,33 @@ def _leftover_wrappers(spec: dict[str, Any], effective: dict[str, Any], overlays
         )
 
 
-def load_effective(path: Path, overlays_dir: Path) -> EffectiveSpec:
+def load_effective(
+    path: Path, overlays_dir: Path, *, effective: bool | None = None, moves: Mapping[str, str] | None = None
+) -> EffectiveSpec:
     """Return the effective spec of ``path``, and what kept the overlays from applying cleanly.
 
-    A file named ``*.effective.json`` is taken as it is. Any other is a vendored spec: the overlays of
-    ``overlays_dir`` are applied in the build's order, skipping (and reporting) every action that matches
-    nothing, so that a spec the overlays no longer fit can still be compared.
+    An effective spec (``effective=True``; by default, a file named ``*.effective.json``) is taken as it is. Any
+    other is a vendored spec: the overlays of ``overlays_dir`` are applied in the build's order, skipping (and
+    reporting) every action that matches nothing, so that a spec the overlays no longer fit can still be compared.
+    ``moves`` (old path -> new path) retargets the actions that name a moved path first.
 
     Raises:
         _build.BuildError: ``path`` cannot be read, or is a vendored spec that is not valid OpenAPI.
     """
     document = _build.load_document(path)
-    if path.name.endswith(EFFECTIVE_SUFFIX):
+    if path.name.endswith(EFFECTIVE_SUFFIX) if effective is None else effective:
         return EffectiveSpec(path, document, None)
     _build.validate_openapi(document, str(path))
-    effective, broken = _build.apply_overlays_partially(document, _build.overlay_paths(overlays_dir))
+    overlaid, broken = _build.apply_overlays_partially(document, _build.overlay_paths(overlays_dir), moves=moves)
     where = overlays_dir.name
     problems = [OverlayProblem(f"{where}/{b.overlay}", b.action_index, b.target, b.problem) for b in broken]
-    problems.extend(_leftover_wrappers(document, effective, where))
+    problems.extend(_leftover_wrappers(document, overlaid, where))
     if not broken:  # with actions skipped, an invalid result only repeats what the broken actions already say
         try:
-            _build.validate_openapi(effective, f"the effective spec ({path} + {where}/)")
+            _build.validate_openapi(overlaid, f"the effective spec ({path} + {where}/)")
         except _build.BuildError as exc:
             problems.append(OverlayProblem(None, None, None, str(exc).splitlines()[0]))
-    return EffectiveSpec(path, effective, overlays_dir, tuple(problems))
+    return EffectiveSpec(path, overlaid, overlays_dir, tuple(problems))
 
 
 # --- reports
@@ -526,8 +584,8 @@ def _gaps_text(gaps: Sequence[Gap]) -> list[str]:
 
 
 @attrs.frozen
-class Report:
-    """Everything ``python -m suno_api_build._specdiff OLD NEW`` says: the diff, overlay health, rules coverage."""
+class DiffReport:
+    """Everything ``python -m suno_api_build diff OLD NEW`` says: the diff, overlay health, rules coverage."""
 
     old: EffectiveSpec
     new: EffectiveSpec
@@ -567,10 +625,18 @@ class Report:
             "exit_code": self.exit_code,
         }
 
+    def text(self) -> str:
+        """Return the report for people (``to_text``)."""
+        return self.to_text()
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the report as JSON-ready data (``to_dict``)."""
+        return self.to_dict()
+
 
 @attrs.frozen
 class CoverageReport:
-    """What ``python -m suno_api_build._specdiff --coverage SPEC`` says: overlay health and rules coverage of SPEC."""
+    """What ``python -m suno_api_build coverage SPEC`` says: overlay health and rules coverage of SPEC."""
 
     spec: EffectiveSpec
     gaps: tuple[Gap, ...]
@@ -597,6 +663,34 @@ class CoverageReport:
             "exit_code": self.exit_code,
         }
 
+    def text(self) -> str:
+        """Return the report for people (``to_text``)."""
+        return self.to_text()
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the report as JSON-ready data (``to_dict``)."""
+        return self.to_dict()
+
+
+@attrs.frozen
+class NotCompared:
+    """Nothing was compared (exit 3): an unreadable or invalid spec, or no OLD to compare with."""
+
+    message: str
+
+    @property
+    def exit_code(self) -> int:
+        """Return 3, the exit code for "nothing was compared"."""
+        return EXIT_ERROR
+
+    def text(self) -> str:
+        """Return the message for people."""
+        return f"error: {self.message}\n"
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the message as JSON-ready data."""
+        return {"error": self.message, "exit_code": self.exit_code}
+
 
 def _spec_dict(spec: EffectiveSpec) -> dict[str, Any]:
     return {
@@ -618,22 +712,139 @@ def _verdict(code: int, changes: int | None, problems: int, gaps: int) -> str:
     return f"Result: nothing to do (exit {code})."
 
 
-def compare(old: Path, new: Path, *, root: Path | None = None) -> Report:
+def compare(old: Path, new: Path, *, root: Path | None = None, old_effective: bool | None = None) -> DiffReport:
     """Compare the effective specs of ``old`` and ``new`` (see ``load_effective``) with the overlays of ``root``.
 
-    Rules coverage is checked on ``new``, with ``root``'s ``spec/ERRATA.md``.
+    Rules coverage is checked on ``new``, with ``root``'s ``spec/ERRATA.md``. ``root`` defaults to the checkout,
+    else the inputs an installed wheel ships (``_sources.data_root``).
+
+    Raises:
+        _build.BuildError: a spec cannot be read, or a vendored one is not valid OpenAPI.
     """
-    root = root or _build.repo_root()
-    before, after = load_effective(old, root / "overlays"), load_effective(new, root / "overlays")
+    root = root or _sources.data_root()
+    before = load_effective(old, root / "overlays", effective=old_effective)
+    after = load_effective(new, root / "overlays")
+    moves = _moved_paths(before.document, after.document) if after.overlays is not None and after.problems else {}
+    if moves:
+        retargeted = load_effective(new, root / "overlays", moves=moves)
+        if len(retargeted.problems) < len(after.problems):
+            after = attrs.evolve(retargeted, problems=(*_move_problems(moves, after), *retargeted.problems))
     gaps = check_coverage(after.document, read_errata(root))
-    return Report(before, after, diff_specs(before.document, after.document), gaps)
+    return DiffReport(before, after, diff_specs(before.document, after.document), gaps)
 
 
-def check_spec_coverage(spec: Path, *, root: Path | None = None) -> CoverageReport:
-    """Check that the overlays of ``root`` apply to ``spec`` and that their rules cover it."""
-    root = root or _build.repo_root()
-    effective = load_effective(spec, root / "overlays")
-    return CoverageReport(effective, check_coverage(effective.document, read_errata(root)))
+def _path_operations(document: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    paths = document.get("paths") or {}
+    return {
+        path: {method: item[method] for method in _METHODS if isinstance(item.get(method), Mapping)}
+        for path, item in paths.items()
+        if isinstance(item, Mapping)
+    }
+
+
+def _moved_paths(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, str]:
+    """Return old path -> new path for each path upstream moved: the same operation id, else methods and last segment.
+
+    Upstream's own document may carry no operation ids (the normalise overlay adds them), so a path that is gone
+    and a new one with the same methods and the same last segment are taken for one move, when that pairing is
+    unique.
+    """
+    before, after = _path_operations(old), _path_operations(new)
+    gone, came = [path for path in before if path not in after], [path for path in after if path not in before]
+
+    def ids(operations: Mapping[str, Any]) -> set[Any]:
+        return {operation.get("operationId") for operation in operations.values()} - {None}
+
+    def same(old_path: str, new_path: str) -> bool:
+        shared = ids(before[old_path]) & ids(after[new_path])
+        if shared:
+            return True
+        last = old_path.rstrip("/").rsplit("/", 1)[-1] == new_path.rstrip("/").rsplit("/", 1)[-1]
+        return last and set(before[old_path]) == set(after[new_path])
+
+    pairs = {old_path: [new_path for new_path in came if same(old_path, new_path)] for old_path in gone}
+    targets = [new_path for found in pairs.values() for new_path in found]
+    return {old_path: found[0] for old_path, found in pairs.items() if len(found) == 1 and targets.count(found[0]) == 1}
+
+
+def _move_problems(moves: Mapping[str, str], before_retargeting: EffectiveSpec) -> Iterator[OverlayProblem]:
+    """One problem per overlay and moved path, instead of one per action the move broke."""
+    for old, new in moves.items():
+        by_overlay: dict[str | None, list[int]] = {}
+        for problem in before_retargeting.problems:
+            named = f"{problem.target} {problem.message}"  # a copy names its source in the message
+            if problem.action is not None and f"['{old}']" in named:
+                by_overlay.setdefault(problem.overlay, []).append(problem.action)
+        for overlay, actions in by_overlay.items():
+            yield OverlayProblem(
+                overlay,
+                None,
+                None,
+                f"upstream moved {old} to {new} (the same operation); {len(actions)} action(s) still target the old"
+                f" path: {', '.join(map(str, actions))}. Retarget them (this report applied them retargeted):",
+                f"  replace ['{old}'] with ['{new}'] in their target and copy\n",
+            )
+
+
+def check_spec_coverage(spec: Path, *, root: Path | None = None, effective: bool | None = None) -> CoverageReport:
+    """Check that the overlays of ``root`` apply to ``spec`` and that their rules cover it.
+
+    Raises:
+        _build.BuildError: ``spec`` cannot be read, or is a vendored spec that is not valid OpenAPI.
+    """
+    root = root or _sources.data_root()
+    loaded = load_effective(spec, root / "overlays", effective=effective)
+    return CoverageReport(loaded, check_coverage(loaded.document, read_errata(root)))
+
+
+_NO_INSTALLED_SPEC = (
+    "cannot find the effective spec the installed client was built from (suno_api/_effective_spec.json, or"
+    " generated/suno-api.effective.json in a checkout)"
+)
+
+
+def diff_report(old: Path | None, new: Path, *, root: Path | None = None) -> DiffReport | NotCompared:
+    """Compare spec ``old`` (default: the installed client's effective spec) with candidate ``new``.
+
+    Args:
+        old: a vendored spec, or an effective one (``*.effective.json``); None for the effective spec the
+            installed client was built from (found without importing ``suno_api``).
+        new: the candidate spec (usually upstream's latest, vendored form).
+        root: the directory with ``overlays/`` and ``spec/ERRATA.md``; default: the checkout, else the copies
+            an installed wheel ships.
+
+    Returns:
+        A ``DiffReport`` (exit code 0, 1 or 2), or ``NotCompared`` (exit code 3) when a spec cannot be read, is
+        not valid OpenAPI, or there is no installed effective spec to compare with.
+    """
+    installed = _sources.installed_effective_spec() if old is None else old
+    if installed is None:
+        return NotCompared(f"{_NO_INSTALLED_SPEC}: give OLD")
+    try:
+        # The installed spec is effective whatever its file name (a wheel calls it _effective_spec.json).
+        return compare(installed, new, root=root, old_effective=True if old is None else None)
+    except _build.BuildError as exc:
+        return NotCompared(str(exc))
+
+
+def coverage_report(spec: Path | None, *, root: Path | None = None) -> CoverageReport | NotCompared:
+    """Check overlay health and rules coverage of ``spec`` (default: the installed client's effective spec).
+
+    Args:
+        spec: a vendored spec (the overlays are applied and their health reported) or an effective one; None
+            for the effective spec the installed client was built from.
+        root: as for ``diff_report``.
+
+    Returns:
+        A ``CoverageReport`` (exit code 0 or 2), or ``NotCompared`` (exit code 3).
+    """
+    path = _sources.installed_effective_spec() if spec is None else spec
+    if path is None:
+        return NotCompared(f"{_NO_INSTALLED_SPEC}: give SPEC")
+    try:
+        return check_spec_coverage(path, root=root, effective=True if spec is None else None)
+    except _build.BuildError as exc:
+        return NotCompared(str(exc))
 
 
 # --- command line
@@ -665,13 +876,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="only check overlay health and rules coverage of SPEC (default: spec/suno-api.yaml)",
     )
     parser.add_argument("--json", action="store_true", help="print the machine-readable report")
-    parser.add_argument("--root", type=Path, default=_build.repo_root(), help="the checkout (default: this one)")
+    parser.add_argument(
+        "--root", type=Path, default=_sources.data_root(), help="where overlays/ and spec/ are (default: this checkout)"
+    )
     args = parser.parse_args(argv)
     if args.coverage is not None and args.old is not None:
         parser.error("--coverage takes one spec, and no OLD NEW")
     if args.coverage is None and args.new is None:
         parser.error("give OLD and NEW, or --coverage [SPEC]")
-    report: Report | CoverageReport
+    report: DiffReport | CoverageReport
     try:
         if args.coverage is not None:
             spec = Path(args.coverage) if args.coverage else args.root / "spec" / "suno-api.yaml"

@@ -63,3 +63,18 @@ def test_regeneration_is_byte_identical(checkout: Path) -> None:
     """Generating twice gives the same bytes: the committed tree equals a fresh generation of itself."""
     _build.generate(checkout)
     assert _build.diff_trees(checkout / "generated", ROOT / "generated") == ""
+
+
+def test_required_list_naming_a_renamed_field_names_its_action(checkout: Path) -> None:
+    """Upstream renames a field an overlay action lists in `required`: that action is named, not left to mislead."""
+    overlay = yaml.safe_load((checkout / "overlays" / "normalise.overlay.yaml").read_text(encoding="utf-8"))
+    (index,) = [
+        i for i, action in enumerate(overlay["actions"]) if "task_id" in action.get("update", {}).get("required", [])
+    ]
+    spec_path = checkout / "spec" / "suno-api.yaml"
+    spec_path.write_text(spec_path.read_text(encoding="utf-8").replace("task_id", "taskIdent"), encoding="utf-8")
+    broken = list(_build.broken_actions(_build.load_document(spec_path), _build.overlay_paths(checkout / "overlays")))
+    assert any(
+        message.startswith(f"normalise.overlay.yaml: action {index} ") and "`required` to include task_id" in message
+        for message in broken
+    ), broken

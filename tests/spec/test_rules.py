@@ -6,6 +6,7 @@ each rule gets a body that is valid exactly at its boundary and a body that brea
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -14,27 +15,13 @@ from typing import Any
 import jsonschema_rs
 import pytest
 
+from tests.bodies import custom_body
+
 ROOT = Path(__file__).resolve().parents[2]
 EFFECTIVE = json.loads((ROOT / "generated" / "suno-api.effective.json").read_text(encoding="utf-8"))
 REQUEST = EFFECTIVE["components"]["schemas"]["UploadExtendRequest"]
 RULES = {item["x-rule-id"]: (index, item) for index, item in enumerate(REQUEST["allOf"])}
 VALIDATOR = jsonschema_rs.validator_for({**REQUEST, "components": EFFECTIVE["components"]}, validate_formats=True)
-
-
-def custom_body(**overrides: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "uploadUrl": "https://storage.example.com/upload",
-        "defaultParamFlag": True,
-        "instrumental": False,
-        "prompt": "la la la",
-        "style": "Classical",
-        "title": "Peaceful Piano Extended",
-        "continueAt": 60,
-        "model": "V4",
-        "callBackUrl": "https://api.example.com/callback",
-    }
-    body.update(overrides)
-    return {key: value for key, value in body.items() if value is not ...}
 
 
 def violated_rules(body: dict[str, Any]) -> set[str]:
@@ -83,7 +70,7 @@ CASES: dict[str, Callable[[], list[tuple[dict[str, Any], dict[str, Any]]]]] = {
         (custom_body(), custom_body(customMode=True)),
     ],
     **{
-        rule_id: (lambda rule_id=rule_id: limit_cases(rule_id))
+        rule_id: functools.partial(limit_cases, rule_id)
         for rule_id in RULES
         if rule_id.startswith(("prompt-max-length", "style-max-length", "title-max-length"))
     },

@@ -227,3 +227,53 @@ def test_cli_cannot_compare_exits_3(argv: list[str], capsys: pytest.CaptureFixtu
         code = exit_.code  # argparse leaves through SystemExit
     assert code == 3
     assert "error" in capsys.readouterr().err
+
+
+def test_openapi_30_nullable_is_a_null_type(committed: dict[str, Any], changed: dict[str, Any]) -> None:
+    """`nullable: true` (OpenAPI 3.0) and a 3.1 null type or null branch are the same type: no false alarm."""
+    rewritten = []
+    for name, schema in schemas(changed).items():
+        for field, member in schema.get("properties", {}).items():
+            kinds = member.get("type")
+            branches = member.get("anyOf", [])
+            if isinstance(kinds, list) and "null" in kinds:  # 3.1: type: [number, "null"]
+                member["type"], member["nullable"] = next(kind for kind in kinds if kind != "null"), True
+                rewritten.append(f"{name}.{field}")
+            elif {"type": "null"} in branches and len(branches) == 2:  # 3.1: anyOf: [{$ref: X}, {type: "null"}]
+                (other,) = [branch for branch in branches if branch != {"type": "null"}]
+                del member["anyOf"]
+                member.update({"allOf": [other], "nullable": True} if "$ref" in other else {**other, "nullable": True})
+                rewritten.append(f"{name}.{field}")
+    assert len(rewritten) >= 2, "the committed spec has nullable fields written both 3.1 ways"
+    assert described(committed, changed) == []
+    location = rewritten[0]
+    name, field = location.split(".")
+    schemas(changed)[name]["properties"][field]["nullable"] = False
+    (change,) = described(committed, changed)
+    before, after = change.removeprefix(f"{location}: type ").split(" -> ")
+    assert before == f"{after} | null"
+
+
+def test_moved_path_is_one_move_and_one_retarget_per_overlay(tmp_path: Path) -> None:
+    """Upstream moves the polling path: the report says moved, and which actions to retarget, not dozens of changes."""
+    from suno_api_build._specdiff import compare  # noqa: PLC0415 - only this test needs the whole report
+
+    polled = next(
+        path for path, item in yaml.safe_load(SPEC.read_text(encoding="utf-8"))["paths"].items() if "get" in item
+    )
+    moved = polled.replace("/v1/", "/v2/")
+    candidate = tmp_path / "suno-api.yaml"
+    candidate.write_text(SPEC.read_text(encoding="utf-8").replace(polled, moved), encoding="utf-8")
+    report = compare(SPEC, candidate, root=ROOT)
+    assert [change.to_dict()["description"] for change in report.diff.changes] == [
+        f"GET {moved}: moved from GET {polled}"
+    ]
+    (problem,) = report.new.problems
+    assert problem.overlay == "overlays/normalise.overlay.yaml"
+    assert f"upstream moved {polled} to {moved}" in problem.message
+    overlay = (ROOT / "overlays" / "normalise.overlay.yaml").read_text(encoding="utf-8")
+    actions = yaml.safe_load(overlay)["actions"]
+    naming = [index for index, action in enumerate(actions) if polled in f"{action['target']} {action.get('copy', '')}"]
+    assert f"action(s) still target the old path: {', '.join(map(str, naming))}." in problem.message
+    assert problem.suggestion == f"  replace ['{polled}'] with ['{moved}'] in their target and copy\n"
+    assert (report.gaps, report.exit_code) == ((), 2)

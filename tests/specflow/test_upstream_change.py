@@ -1,7 +1,7 @@
 """The whole "upstream published a new spec" flow, on a copy of the checkout and a later version of upstream's page.
 
 The fixture (tests/fixtures/upstream-later/suno-api.yaml) is spec/suno-api.yaml as upstream documents it later
-(FIELD-NOTES section 1): V4_5ALL and V5_5 added, V3_5 dropped, `personaModel` added, 8-minute uploads. The test
+(spec/UPSTREAM.md section 5): V4_5ALL and V5_5 added, V3_5 dropped, `personaModel` added, 8-minute uploads. The test
 walks the README's steps: diff, read the overlay problems and coverage gaps, edit the overlays, check coverage,
 regenerate, type-check and use the new client. Nothing outside the temporary copy is written.
 """
@@ -27,7 +27,7 @@ from suno_api_build._specdiff import (
     EXIT_CHANGED,
     EXIT_OVERLAYS_NEED_EDIT,
     CoverageReport,
-    Report,
+    DiffReport,
     check_spec_coverage,
     compare,
 )
@@ -78,11 +78,11 @@ def checkout(tmp_path: Path) -> Iterator[Path]:
     assert fingerprint() == before, "the flow wrote into the committed checkout"
 
 
-def descriptions(report: Report) -> list[str]:
+def descriptions(report: DiffReport) -> list[str]:
     return [change.to_dict()["description"] for change in report.diff.changes]
 
 
-def gaps(report: Report | CoverageReport) -> list[tuple[str, str]]:
+def gaps(report: DiffReport | CoverageReport) -> list[tuple[str, str]]:
     return [(gap.kind, gap.subject) for gap in report.gaps]
 
 
