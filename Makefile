@@ -6,6 +6,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# GNU make reports every failed recipe as its own exit status 2, whatever the command returned. The targets whose
+# codes mean something (spec-diff 0/1/2/3, conformance 0/1) say the command's own code on the last line, so a
+# log keeps it; a script that branches on it runs the `suno-api` command itself.
+exit_with = { status=$$?; echo "suno-api $(1) exited $$status (see its --help for what the code means)" >&2; exit $$status; }
 
 .PHONY: help venv conformance mock bench generate check-generated spec-diff lint typecheck test
 
@@ -21,33 +25,33 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP) ## Create or refresh .venv (every other target does this itself)
 
-conformance: $(STAMP) ## The main job: the conformance suite against the embedded mock (or SUNO_BASE_URL); JUnit in reports/
-	$(BIN)/python -m suno_conformance.suite $(ARGS)
+conformance: $(STAMP) ## The main job: the conformance suite against the embedded mock (or SUNO_BASE_URL); reports in reports/
+	@$(BIN)/suno-api conformance $(ARGS) || $(call exit_with,conformance)
 
 mock: $(STAMP) ## Serve the mock on loopback until Ctrl+C (PORT=8765; other settings from SUNO_MOCK_*)
-	$(BIN)/python -m suno_conformance.mock --port $(or $(PORT),8765)
+	$(BIN)/suno-api mock --port $(or $(PORT),8765)
 
 bench: $(STAMP) ## Measure every layer against its bare baseline; prints the table, writes reports/bench.json (QUICK=1: shorter)
 	$(BIN)/python -m bench $(if $(QUICK),--quick)
 
 generate: $(STAMP) ## Regenerate generated/ (effective spec + client) from spec/ and overlays/; SPEC=path for a candidate
-	$(BIN)/python -m suno_api_build._build generate $(if $(SPEC),--spec $(SPEC))
+	$(BIN)/python -m suno_api_build generate $(if $(SPEC),--spec $(SPEC))
 
 check-generated: $(STAMP) ## Fail with a diff when generated/ is stale or was edited by hand
-	$(BIN)/python -m suno_api_build._build check
+	$(BIN)/python -m suno_api_build check
 
 spec-diff: $(STAMP) ## What a candidate spec changes: API surface, overlay health, rules coverage (NEW=path [OLD=path] [JSON=1])
 	@test -n "$(NEW)" || { echo "usage: make spec-diff NEW=path/to/candidate.yaml [OLD=path] [JSON=1]"; exit 3; }
-	$(BIN)/python -m suno_api_build._specdiff $(or $(OLD),spec/suno-api.yaml) $(NEW) $(if $(JSON),--json)
+	@$(BIN)/suno-api spec diff $(NEW) $(or $(OLD),spec/suno-api.yaml) $(if $(JSON),--json) || $(call exit_with,spec diff)
 
 lint: $(STAMP) ## ruff over the hand-written code
 	$(BIN)/ruff check overlays conformance bench tests
 	$(BIN)/ruff format --check overlays conformance bench tests
 
-typecheck: $(STAMP) ## mypy --strict over generated/, the overlay package, conformance/ and bench/
-	$(BIN)/mypy generated/suno_api_client overlays/suno_api conformance bench tests/typing
+typecheck: $(STAMP) ## mypy --strict over generated/, the library, the build tooling, the conformance package and bench/
+	$(BIN)/mypy generated/suno_api_client overlays/suno_api overlays/suno_api_build conformance/suno_conformance bench tests/typing
 
 test: $(STAMP) ## Everything CI runs: drift gate, lint, typecheck, the test suite
-	$(BIN)/python -m suno_api_build._build check
+	$(BIN)/python -m suno_api_build check
 	$(MAKE) --no-print-directory lint typecheck
 	$(BIN)/pytest

@@ -3,7 +3,7 @@
 Both sides send through an in-process ``httpx.MockTransport`` answering the mock's bytes, so what is left is
 client-side CPU only. ``stages`` times the overlay's steps one by one (real microseconds, no profiler);
 ``origin_diff`` says, from cProfile, which packages the extra time is spent in. The stage timings call private
-helpers of the overlay (``_prepare_submit``, ``_build_request``, ``call_with_retries``, ``decode_submit_response``):
+helpers of the overlay (``_submit_call``, ``_build_request``, ``call_with_retries``, ``decode_submit_response``):
 a stage whose helper has moved is skipped, never guessed.
 """
 
@@ -72,14 +72,12 @@ def _private_stages(client: Any, raw: httpx.Client, body: dict[str, Any], header
         from suno_api._decoding import decode_submit_response  # noqa: PLC0415 - a private step, timed alone
         from suno_api._retry import call_with_retries  # noqa: PLC0415 - same
 
-        kwargs = client._prepare_submit(body, None, None)
+        call = client._submit_call(body, None, None)
         http = client._connection.sync()
         policy = client._settings.retry
         answer_headers = httpx.Headers(_HEADERS)
-        found["_prepare_submit (validation + generated model + kwargs)"] = _per_call(
-            lambda: client._prepare_submit(body, None, None)
-        )
-        found["_build_request (ours)"] = _per_call(lambda: client._build_request(http, kwargs))
+        found["_submit_call (validation + route)"] = _per_call(lambda: client._submit_call(body, None, None))
+        found["_build_request (ours)"] = _per_call(lambda: client._build_request(http, call))
         found["httpx build_request (what post does)"] = _per_call(
             lambda: raw.build_request("POST", _BASE + SUBMIT_PATH, json=body, headers=headers)
         )
@@ -101,7 +99,7 @@ def stage_summary(found: dict[str, float]) -> str:
     ]
     steps = {
         "validation": found.get("validate_upload_extend"),
-        "validation + model round trip": found.get("_prepare_submit (validation + generated model + kwargs)"),
+        "validation + route": found.get("_submit_call (validation + route)"),
         "retry wrapper on a first-attempt success": found.get("retry wrapper, first attempt succeeds"),
     }
     build, plain = found.get("_build_request (ours)"), found.get("httpx build_request (what post does)")

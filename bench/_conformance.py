@@ -8,7 +8,7 @@ example counts of the budget), the same seed and the spec the mock serves.
   schemathesis phases through its own envelope-aware checks, plus its boundary cases, credential probes and
   callback verification.
 - The baseline: ``schemathesis run`` with its default checks, minus the four that judge HTTP status codes and so
-  fail falsely on an API that answers errors with HTTP 200 (FIELD-NOTES section 3): a failing check stops
+  fail falsely on an API that answers errors with HTTP 200 (spec/UPSTREAM.md section 6): a failing check stops
   a phase early and the runs would no longer send the same cases.
 
 Cases per second is cases over the whole process's wall time (start-up included on both sides). Ours counts

@@ -189,7 +189,7 @@ def mock_process(
         "suno_conformance.mock",
         "--port",
         "0",
-        "--api-key",
+        "--api-keys",
         BENCH_KEY,
         "--stage-seconds",
         stage_seconds,
