@@ -67,8 +67,34 @@ def _has_lone_surrogate(text: str) -> bool:
     return False
 
 
+_PLAIN_SCALARS: frozenset[type] = frozenset({bool, int, type(None)})
+
+
+def _is_flat_and_sendable(body: Mapping[Any, Any]) -> bool:
+    """Whether ``body`` is a flat object of ASCII strings, booleans, integers and finite floats.
+
+    That is almost every body, and it needs no walk: this check is what keeps validation cheap on the hot path of
+    the client and the mock. Anything else (nesting, non-ASCII text, other types) takes the full walk.
+    """
+    for key, value in body.items():
+        kind = type(value)
+        if type(key) is not str:
+            return False
+        if kind is str:
+            if not value.isascii():
+                return False
+        elif kind is float:
+            if not math.isfinite(value):
+                return False
+        elif kind not in _PLAIN_SCALARS:
+            return False
+    return True
+
+
 def _json_violations(body: Mapping[Any, Any]) -> list[Violation]:
     """Return why ``body`` cannot be sent as JSON (empty when it can); iterative, so depth cannot crash it."""
+    if _is_flat_and_sendable(body):
+        return []
     found: list[Violation] = []
     stack: list[tuple[str, Any, int]] = [("", body, 0)]
     while stack:
