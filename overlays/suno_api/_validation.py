@@ -241,15 +241,14 @@ def read_audio_duration(path: str | os.PathLike[str]) -> float:
 
     """
     try:
-        from mutagen._file import File  # noqa: PLC0415 - optional dependency; its __init__ re-exports implicitly
-        from mutagen._util import MutagenError  # noqa: PLC0415 - same
+        import mutagen  # noqa: PLC0415 - optional dependency, imported only when a file is read
     except ImportError as exc:
         hint = "reading an audio file's duration needs mutagen: pip install 'suno-upload-extend[audio]'"
         raise ImportError(hint) from exc
     shown = os.fspath(path)
     try:
-        audio = File(shown)
-    except (OSError, MutagenError) as exc:
+        audio = mutagen.File(shown)
+    except (OSError, mutagen.MutagenError) as exc:
         raise ValidationError(
             [Violation("audio_file", "audio.readable", f"cannot read {shown}: {exc}", shown)]
         ) from exc

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Generator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pytest
 
@@ -24,9 +24,6 @@ from suno_conformance.suite._report import (
     write_json,
 )
 from suno_conformance.suite._target import TargetError
-
-if TYPE_CHECKING:
-    from _pytest.terminal import TerminalReporter
 
 PLUGIN_NAME = "conformance-suite"
 TEST_MODULE = "suno_conformance.suite.test_conformance"
@@ -122,7 +119,7 @@ class SuitePlugin:
         if json_path is not None and self.run.started:
             write_json(self.run, json_path)
 
-    def pytest_terminal_summary(self, terminalreporter: TerminalReporter) -> None:
+    def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
         """Print the conformance summary after pytest's own."""
         assert self.run is not None
         if self.run.started:
