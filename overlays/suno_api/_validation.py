@@ -247,8 +247,9 @@ def read_audio_duration(path: str | os.PathLike[str]) -> float:
         raise ImportError(hint) from exc
     shown = os.fspath(path)
     try:
-        audio = mutagen.File(shown)
-    except (OSError, mutagen.MutagenError) as exc:
+        # mutagen documents File and MutagenError at its top level, but its __init__ re-exports them implicitly.
+        audio = mutagen.File(shown)  # type: ignore[attr-defined]
+    except (OSError, mutagen.MutagenError) as exc:  # type: ignore[attr-defined]
         raise ValidationError(
             [Violation("audio_file", "audio.readable", f"cannot read {shown}: {exc}", shown)]
         ) from exc
