@@ -40,9 +40,9 @@ generate: $(STAMP) ## Regenerate generated/ (effective spec + client) from spec/
 check-generated: $(STAMP) ## Fail with a diff when generated/ is stale or was edited by hand
 	$(BIN)/python -m suno_api_build check
 
-spec-diff: $(STAMP) ## What a candidate spec changes: API surface, overlay health, rules coverage (NEW=path [OLD=path] [JSON=1])
-	@test -n "$(NEW)" || { echo "usage: make spec-diff NEW=path/to/candidate.yaml [OLD=path] [JSON=1]"; exit 3; }
-	@$(BIN)/suno-api spec diff $(NEW) $(or $(OLD),spec/suno-api.yaml) $(if $(JSON),--json) || $(call exit_with,spec diff)
+spec-diff: $(STAMP) ## What a candidate spec changes: API surface, overlay health, rules coverage (NEW=path [OLD=path] [JSON=1] [MARKDOWN=1] [FAIL_ON=breaking])
+	@test -n "$(NEW)" || { echo "usage: make spec-diff NEW=path/to/candidate.yaml [OLD=path] [JSON=1] [MARKDOWN=1] [FAIL_ON=breaking|possibly-breaking|any]"; exit 3; }
+	@$(BIN)/suno-api spec diff $(NEW) $(or $(OLD),spec/suno-api.yaml) $(if $(JSON),--json) $(if $(MARKDOWN),--markdown) $(if $(FAIL_ON),--fail-on $(FAIL_ON)) || $(call exit_with,spec diff)
 
 lint: $(STAMP) ## ruff over the hand-written code
 	$(BIN)/ruff check overlays conformance bench tests

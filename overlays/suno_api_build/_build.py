@@ -298,8 +298,98 @@ def validate_effective(spec: dict[str, Any], effective: dict[str, Any], spec_pat
         raise
 
 
+OPENAPI_30_NOTE = "is OpenAPI {version}: upgraded to 3.1.0 before the overlays ({changes})"
+
+
+def _nullable_to_31(node: dict[str, Any], counts: dict[str, int]) -> None:
+    """Rewrite one schema's ``nullable`` (3.0) as a null type (3.1), in place."""
+    if node.pop("nullable") is not True:
+        counts["`nullable: false` dropped"] = counts.get("`nullable: false` dropped", 0) + 1
+        return
+    kind = node.get("type")
+    if isinstance(kind, str | list):
+        node["type"] = [*([kind] if isinstance(kind, str) else kind), "null"]
+        if isinstance(node.get("enum"), list) and None not in node["enum"]:
+            node["enum"].append(None)  # 3.1 checks enum too: null must be one of its values
+        counts["`nullable: true` -> a null type"] = counts.get("`nullable: true` -> a null type", 0) + 1
+        return
+    branches = [key for key in ("$ref", "allOf", "anyOf", "oneOf") if key in node]
+    if not branches:
+        counts["`nullable` without a type dropped"] = counts.get("`nullable` without a type dropped", 0) + 1
+        return
+    inner = {key: node.pop(key) for key in branches}
+    node["anyOf"] = [inner, {"type": "null"}]
+    counts["`nullable: true` -> anyOf [..., null]"] = counts.get("`nullable: true` -> anyOf [..., null]", 0) + 1
+
+
+def _exclusive_to_31(node: dict[str, Any], counts: dict[str, int]) -> None:
+    """Rewrite boolean ``exclusiveMinimum``/``exclusiveMaximum`` (3.0) as numbers (3.1), in place."""
+    for exclusive, bound in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
+        if isinstance(node.get(exclusive), bool):
+            if node.pop(exclusive) and bound in node:
+                node[exclusive] = node.pop(bound)
+            counts[f"boolean `{exclusive}` -> a number"] = counts.get(f"boolean `{exclusive}` -> a number", 0) + 1
+
+
+def upgrade_openapi_30(spec: dict[str, Any]) -> tuple[dict[str, Any], dict[str, int]]:
+    """Return an OpenAPI 3.0.x document rewritten as 3.1, and what was rewritten (count per kind).
+
+    The overlays and the generator speak 3.1 (null types, numeric exclusive bounds); upstream might publish a
+    3.0 document. The rewrite is 3.0's meaning said the 3.1 way: ``nullable: true`` becomes a null type (or an
+    ``anyOf`` branch beside a ``$ref``), boolean exclusive bounds become numbers. A 3.1 document is returned as is.
+    """
+    version = str(spec.get("openapi", ""))
+    if not version.startswith("3.0"):
+        return spec, {}
+    upgraded = copy.deepcopy(spec)
+    counts: dict[str, int] = {}
+    pending: list[Any] = [upgraded]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, dict):
+            if isinstance(node.get("nullable"), bool):
+                _nullable_to_31(node, counts)
+            _exclusive_to_31(node, counts)
+            pending.extend(node.values())
+        elif isinstance(node, list):
+            pending.extend(node)
+    upgraded["openapi"] = "3.1.0"
+    return upgraded, counts
+
+
+def describe_upgrade(name: str, version: str, counts: Mapping[str, int]) -> str:
+    """Say what ``upgrade_openapi_30`` did to the document ``name``."""
+    changes = ", ".join(f"{count} {kind}" for kind, count in counts.items()) or "nothing to rewrite"
+    return f"{name} " + OPENAPI_30_NOTE.format(version=version, changes=changes)
+
+
+def load_vendored(path: Path) -> tuple[dict[str, Any], str | None]:
+    """Read a vendored spec, upgraded to 3.1 when it is 3.0.x; return it and a note saying so (else None).
+
+    Raises:
+        BuildError: it cannot be read, or it is not valid OpenAPI (3.0 documents are validated as 3.0 first).
+    """
+    document = load_document(path)
+    version = str(document.get("openapi", ""))
+    if not version.startswith("3.0"):
+        return document, None
+    validate_openapi(document, str(path))
+    upgraded, counts = upgrade_openapi_30(document)
+    note = describe_upgrade(str(path), version, counts)
+    try:
+        validate_openapi(upgraded, f"{path} (upgraded from OpenAPI {version} to 3.1.0)")
+    except BuildError as exc:
+        raise BuildError(
+            f"{note}, but the result is not valid 3.1: convert what the message names by hand (or vendor a 3.1"
+            f" document): {exc}"
+        ) from exc
+    return upgraded, note
+
+
 def _overlaid(spec_path: Path, overlays_dir: Path) -> tuple[dict[str, Any], dict[str, Any]]:
-    spec = load_document(spec_path)
+    spec, note = load_vendored(spec_path)
+    if note:
+        print(f"note: {note}", file=sys.stderr)
     effective = apply_overlays(spec, overlay_paths(overlays_dir))
     check_generator_input(effective)
     return spec, effective

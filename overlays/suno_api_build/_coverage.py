@@ -203,6 +203,79 @@ def _rule_gaps(
             yield stale
 
 
+_BOUND_KEYS = (
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "multipleOf",
+    "minLength",
+    "maxLength",
+    "minItems",
+    "maxItems",
+    "x-max-duration-seconds",
+)
+_NUMBER = re.compile(r"(?<![\w.{])\d+(?:\.\d+)?(?![\w}])")
+"""A number a message states as a literal: not inside a name (V4_5), a placeholder ({limit}) or a word."""
+
+
+def _bounds(node: Any, field: str | None = None) -> Iterator[float]:
+    """Yield every bound in ``node`` (a rule, or a field's schema), for ``field`` only when given."""
+    if isinstance(node, Mapping):
+        for key, value in node.items():
+            if key in _BOUND_KEYS and isinstance(value, int | float) and not isinstance(value, bool):
+                yield float(value)
+            elif key == "properties" and isinstance(value, Mapping):
+                for name, member in value.items():
+                    if field is None or name == field:
+                        yield from _bounds(member)
+            elif key not in ("if", "not"):
+                yield from _bounds(value, field)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _bounds(item, field)
+
+
+def _stale_message(subject: str, message: Any, bounds: set[float], models: list[str], declared: Any) -> Iterator[Gap]:
+    """Yield a gap when a message states, as literals, a bound or models its rule does not have."""
+    if not isinstance(message, str):
+        return
+    stated = sorted({text for text in _NUMBER.findall(message) if float(text) not in bounds}, key=float)
+    if stated:
+        yield Gap(
+            "stale-message",
+            subject,
+            f"{subject}: its message states {', '.join(stated)}, which is no bound of its rule (now"
+            f" {', '.join(f'{bound:g}' for bound in sorted(bounds)) or 'none'}): correct the message",
+            RULES_OVERLAY,
+        )
+    if isinstance(declared, list):
+        named = [model for model in models if re.search(rf"(?<![\w]){re.escape(model)}(?![\w])", message)]
+        if named and set(named) != {str(model) for model in declared}:
+            yield Gap(
+                "stale-message",
+                subject,
+                f"{subject}: its message names the models {', '.join(named)}, but its x-rule-models are"
+                f" {', '.join(map(str, declared))}: correct the message",
+                RULES_OVERLAY,
+            )
+
+
+def _message_gaps(
+    rules: list[Mapping[str, Any]], hints: Mapping[str, Any], fields: Mapping[str, Any], models: list[str]
+) -> Iterator[Gap]:
+    for rule in rules:
+        subject = f"rule {rule.get('x-rule-id', '?')}"
+        known = set(models) | {str(model) for model in rule.get("x-rule-models", [])}
+        yield from _stale_message(
+            subject, rule.get("x-rule-message"), set(_bounds(rule)), sorted(known), rule.get("x-rule-models")
+        )
+    for name, hint in hints.items():
+        bounds = {*_bounds(fields.get(name)), *(bound for rule in rules for bound in _bounds(rule, name))}
+        for key, text in hint.items() if isinstance(hint, Mapping) else ():
+            yield from _stale_message(f"x-field-hints.{name}.{key}", text, bounds, models, None)
+
+
 def _limit_gaps(rules: list[Mapping[str, Any]], models: list[str], fields: Mapping[str, Any]) -> Iterator[Gap]:
     limits: defaultdict[tuple[str, str], dict[str, Any]] = defaultdict(dict)
     for rule in rules:
@@ -308,6 +381,8 @@ def check_coverage(effective: Mapping[str, Any], errata: str = "") -> tuple[Gap,
         for name in hints
         if name not in fields
     )
+
+    gaps.extend(_message_gaps([*rules, *audio_rules], hints, fields, models))
 
     discussed = {name for rule in rules for name, _ in _named_fields(rule)}
     discussed |= {str(rule.get("x-rule-field")) for rule in [*rules, *audio_rules]}

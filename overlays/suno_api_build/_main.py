@@ -4,8 +4,11 @@ Commands and exit codes:
 
 - ``generate [--spec PATH]``: rebuild ``generated/`` from ``spec/`` and ``overlays/``; 0, or 1 with the reason.
 - ``check``: regenerate into a scratch directory and diff against ``generated/``; 0 up to date, 1 stale.
-- ``diff [OLD] NEW [--json]``: API surface, overlay health and rules coverage; OLD defaults to the effective
-  spec the installed client was built from. 0 no change, 1 changed (overlays fine), 2 edit the overlays.
+- ``diff [OLD] NEW [--json | --markdown] [--fail-on breaking|possibly-breaking|any]``: API surface (each change
+  labelled breaking, possibly-breaking or safe, counts first), overlay health and rules coverage; OLD defaults to
+  the effective spec the installed client was built from. 0 no change, 1 changed (overlays fine), 2 edit the
+  overlays. With ``--fail-on breaking`` only a breaking change exits 1 (``possibly-breaking``: that or worse); a
+  diff with none exits 0. 2 and 3 win over any change whatever ``--fail-on`` says.
 - ``coverage [SPEC] [--json]``: overlay health and rules coverage; SPEC defaults to ``spec/suno-api.yaml`` in
   a checkout, else the installed client's effective spec. 0 covered, 2 edit the overlays.
 
@@ -53,6 +56,13 @@ def _parser() -> argparse.ArgumentParser:
             command.add_argument("--spec", type=Path, help="a candidate spec instead of spec/suno-api.yaml")
     diff = commands.add_parser("diff", help="what a candidate spec changes, and what to edit")
     diff.add_argument("paths", nargs="+", type=Path, metavar="[OLD] NEW")
+    diff.add_argument(
+        "--fail-on",
+        choices=("breaking", "possibly-breaking", "any"),
+        default="any",
+        help="the changes that make exit 1 (default: any); a diff with none of them exits 0",
+    )
+    diff.add_argument("--markdown", action="store_true", help="print the report as Markdown (a pull-request comment)")
     coverage = commands.add_parser("coverage", help="do the overlays apply and the rules cover a spec")
     coverage.add_argument("spec", nargs="?", type=Path, metavar="SPEC")
     for command in (diff, coverage):
@@ -82,7 +92,7 @@ def _report_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -
         if len(args.paths) > 2:
             parser.error("diff takes [OLD] NEW")
         old, new = args.paths if len(args.paths) == 2 else (None, args.paths[0])
-        report = _specdiff.diff_report(old, new, root=args.root)
+        report = _specdiff.diff_report(old, new, root=args.root, fail_on=args.fail_on)
     else:
         spec = args.spec
         vendored = (args.root or _sources.data_root()) / "spec" / "suno-api.yaml"
@@ -93,6 +103,8 @@ def _report_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -
         sys.stdout.write(json.dumps(report.to_json(), indent=2) + "\n")
     elif report.exit_code == EXIT_USAGE:
         sys.stderr.write(report.text())
+    elif getattr(args, "markdown", False) and not isinstance(report, _specdiff.CoverageReport):
+        sys.stdout.write(report.markdown())
     else:
         sys.stdout.write(report.text())
     return report.exit_code

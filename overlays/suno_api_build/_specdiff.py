@@ -9,7 +9,10 @@ Run it as ``python -m suno_api_build diff [OLD] NEW [--json]`` (``make spec-diff
 coverage of one spec alone, ``python -m suno_api_build coverage [SPEC]`` (``python -m suno_api_build._specdiff
 OLD NEW`` and ``--coverage [SPEC]`` still work). A path whose name ends with ``.effective.json`` (as
 ``generated/suno-api.effective.json``) is read as an effective spec already; any other is a vendored spec to
-which the overlays are applied (the checkout's, or the copies an installed wheel ships: see ``_sources``).
+which the overlays are applied (the checkout's, or the copies an installed wheel ships: see ``_sources``). A
+vendored OpenAPI 3.0 document is upgraded to 3.1 first (``_build.load_vendored``; the report notes it). When both
+sides are vendored, upstream's enums that the overlays discard (record-info's own code list) are compared too.
+A dead overlay action gets advice: delete it, or retarget it and to what (``_advice``).
 
 Exit codes:
 
@@ -19,6 +22,12 @@ Exit codes:
 - 2: the overlays need editing first: an action matches nothing in NEW, a single-item ``allOf`` wrapper is left
   that no action flattens, the effective spec is invalid, or rules coverage fails.
 - 3: nothing was compared: bad arguments, an unreadable file, or a NEW/OLD that is not valid OpenAPI.
+
+Every change carries a label for code that uses the client (``_labels``: breaking, possibly-breaking, safe, as
+oasdiff's ERR/WARN/INFO); the report opens with the counts per label. ``fail_on`` (``--fail-on``) narrows exit
+1: with ``breaking`` only a breaking change exits 1, with ``possibly-breaking`` a breaking or possibly-breaking
+one, and a diff with none of them exits 0; ``any`` (the default) is the rule above. Exit 2 and 3 are unchanged:
+they win over any change, whatever ``fail_on`` says.
 
 The public API (re-exported by the package) is ``diff_report`` and ``coverage_report``: each returns a result
 with ``exit_code``, ``text()`` and ``to_json()`` (``DiffReport``, ``CoverageReport``, or ``NotCompared`` for exit
@@ -38,7 +47,7 @@ from typing import Any, NoReturn
 
 import attrs
 
-from suno_api_build import _build, _sources
+from suno_api_build import _advice, _build, _labels, _sources
 from suno_api_build._coverage import NORMALISE_OVERLAY, Gap, check_coverage, read_errata
 
 EXIT_NO_CHANGE = 0
@@ -59,6 +68,7 @@ SECTIONS = {
     "schema": "Schemas and enums",
     "field": "Fields",
     "rule": "Rules (overlays/rules.overlay.yaml)",
+    "vendored": "Upstream lists the overlays discard (compared in the vendored specs)",
 }
 """The parts of the surface a ``Change`` can be about, in report order, with their report titles."""
 
@@ -347,46 +357,113 @@ def _fact_changes(section: str, location: str, old: Facts, new: Facts) -> Iterat
 
 @attrs.frozen
 class SpecDiff:
-    """The changes from one effective spec's API surface to another's, in report order."""
+    """The changes from one effective spec's API surface to another's, in report order, each with its label."""
 
     changes: tuple[Change, ...]
+    labels: tuple[_labels.Label, ...] = attrs.field(default=())
+    """One per change (see ``_labels``); empty when the diff was built without the documents."""
 
     def __bool__(self) -> bool:
         return bool(self.changes)
 
+    def extended(self, changes: Sequence[Change], old: Mapping[str, Any], new: Mapping[str, Any]) -> SpecDiff:
+        """Return this diff with ``changes`` appended, labelled with the sides ``old`` and ``new`` use schemas on."""
+        sides = _labels.schema_sides(old, new)
+        labels = tuple(_labels.label_change(change, sides) for change in changes)
+        return SpecDiff((*self.changes, *changes), (*self.labels, *labels))
+
+    def label_of(self, index: int) -> _labels.Label | None:
+        """Return the label of ``changes[index]``, if labelled."""
+        return self.labels[index] if index < len(self.labels) else None
+
+    def summary(self) -> dict[str, int]:
+        """Return the number of changes per label, worst first (every label, zeros included)."""
+        counts = dict.fromkeys(_labels.LABELS, 0)
+        for label in self.labels:
+            counts[label.label] += 1
+        return counts
+
     def to_dict(self) -> dict[str, Any]:
-        """Return the diff as JSON-ready data."""
-        return {"changes": [change.to_dict() for change in self.changes]}
+        """Return the diff as JSON-ready data: the summary, then each change with its label."""
+        changes = []
+        for index, change in enumerate(self.changes):
+            entry = change.to_dict()
+            label = self.label_of(index)
+            if label is not None:
+                entry.update(label=label.label, label_rule=label.event, label_side=label.side, label_why=label.why)
+            changes.append(entry)
+        summary = {label.replace("-", "_"): count for label, count in self.summary().items()}  # snake_case keys
+        return {"summary": summary, "changes": changes}
+
+    def summary_text(self) -> list[str]:
+        """Return the summary lines: counts per label, and what each label present means."""
+        counts = self.summary()
+        lines = [f"API surface: {len(self.changes)} change(s): " + ", ".join(f"{n} {k}" for k, n in counts.items())]
+        lines.extend(f"  {label}: {_labels.MEANING[label]}" for label, count in counts.items() if count)
+        return lines
 
     def to_text(self) -> str:
-        """Return the diff for people: one line per changed location, grouped by section."""
+        """Return the diff for people: the summary, then one line per changed location, grouped by section."""
         if not self.changes:
             return "API surface: no change\n"
-        lines = [f"API surface: {len(self.changes)} change(s)"]
+        lines = self.summary_text()
         for section, title in SECTIONS.items():
-            at: dict[str, list[Change]] = {}
-            for change in self.changes:
+            at: dict[str, list[tuple[Change, str | None]]] = {}
+            for index, change in enumerate(self.changes):
                 if change.section == section:
-                    at.setdefault(change.location, []).append(change)
+                    label = self.label_of(index)
+                    at.setdefault(change.location, []).append((change, label and label.label))
             if at:
                 lines.append(f"  {title}")
                 lines.extend(f"    {location}: {'; '.join(_fragments(changes))}" for location, changes in at.items())
         return "\n".join(lines) + "\n"
 
+    def to_markdown(self) -> list[str]:
+        """Return the diff as Markdown lines: a summary table, then one table row per change."""
+        if not self.changes:
+            return ["**API surface:** no change"]
+        counts = self.summary()
+        lines = ["| label | changes | what it means |", "| --- | ---: | --- |"]
+        lines.extend(f"| {label} | {counts[label]} | {_labels.MEANING[label]} |" for label in _labels.LABELS)
+        lines.extend(["", "| label | where | change | why |", "| --- | --- | --- | --- |"])
+        order = list(_labels.LABELS)
+        rows = sorted(
+            range(len(self.changes)),
+            key=lambda index: order.index(label.label) if (label := self.label_of(index)) else len(order),
+        )
+        for index in rows:
+            change, label = self.changes[index], self.label_of(index)
+            cells = [
+                label.label if label else "",
+                f"`{_md(change.location)}`",
+                _md(change.describe()),
+                _md(label.why) if label else "",
+            ]
+            lines.append("| " + " | ".join(cells) + " |")
+        return lines
 
-def _fragments(changes: list[Change]) -> Iterator[str]:
-    """Describe the changes at one location, folding runs of enum values into one ``enum + A, + B, - C``."""
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _fragments(changes: list[tuple[Change, str | None]]) -> Iterator[str]:
+    """Describe the changes at one location, folding runs of enum values into one ``enum + A, + B [label]``."""
     pending: list[str] = []
-    aspect = None
-    for change in changes:
-        if change.kind in ("value-added", "value-removed") and pending and change.aspect == aspect:
-            pending.append(change.describe().removeprefix(f"{aspect} "))
+    key: tuple[str | None, str | None] = (None, None)
+
+    def tagged() -> str:
+        return ", ".join(pending) + (f" [{key[1]}]" if key[1] else "")
+
+    for change, label in changes:
+        if change.kind in ("value-added", "value-removed") and pending and (change.aspect, label) == key:
+            pending.append(change.describe().removeprefix(f"{change.aspect} "))
             continue
         if pending:
-            yield ", ".join(pending)
-        pending, aspect = [change.describe()], change.aspect
+            yield tagged()
+        pending, key = [change.describe()], (change.aspect, label)
     if pending:
-        yield ", ".join(pending)
+        yield tagged()
 
 
 def _operation_moves(before: Surface, after: Surface) -> dict[str, str]:
@@ -436,7 +513,8 @@ def diff_specs(old: Mapping[str, Any], new: Mapping[str, Any]) -> SpecDiff:
             changes.append(Change(section, location, "added", new=after[section, location]))
         else:
             changes.extend(_fact_changes(section, location, before[section, location], after[section, location]))
-    return SpecDiff(tuple(changes))
+    sides = _labels.schema_sides(old, new)
+    return SpecDiff(tuple(changes), tuple(_labels.label_change(change, sides) for change in changes))
 
 
 # --- effective specs and overlay health
@@ -454,12 +532,14 @@ class OverlayProblem:
     message: str
     suggestion: str | None = None
     """YAML for an action that would fix it, when one can be derived."""
+    advice: str | None = None
+    """For a dead action: delete it, or retarget it (and to what), see ``_advice``."""
 
     def __str__(self) -> str:
         where = self.overlay or "the effective spec"
         if self.action is not None:
             where += f": action {self.action} (target {self.target!r})"
-        return f"{where}: {self.message}"
+        return f"{where}: {self.message}" + (f"; {self.advice}" if self.advice else "")
 
     def to_dict(self) -> dict[str, Any]:
         """Return the problem as JSON-ready data."""
@@ -476,6 +556,10 @@ class EffectiveSpec:
     """The overlays applied to ``source``; None when ``source`` was an effective spec already."""
     problems: tuple[OverlayProblem, ...] = ()
     """What kept the overlays from applying cleanly; the document has every action that did match applied."""
+    vendored: dict[str, Any] | None = attrs.field(default=None, repr=False, eq=False)
+    """The document before the overlays (None for an effective spec): for the lists the overlays discard."""
+    notes: tuple[str, ...] = ()
+    """What was done to the document that needs no edit (an OpenAPI 3.0 document upgraded to 3.1)."""
 
     def describe(self) -> str:
         """Say what the document was made of."""
@@ -539,39 +623,57 @@ def _leftover_wrappers(spec: dict[str, Any], effective: dict[str, Any], overlays
 
 
 def load_effective(
-    path: Path, overlays_dir: Path, *, effective: bool | None = None, moves: Mapping[str, str] | None = None
+    path: Path,
+    overlays_dir: Path,
+    *,
+    effective: bool | None = None,
+    moves: Mapping[str, str] | None = None,
+    reference: Mapping[str, Any] | None = None,
 ) -> EffectiveSpec:
     """Return the effective spec of ``path``, and what kept the overlays from applying cleanly.
 
     An effective spec (``effective=True``; by default, a file named ``*.effective.json``) is taken as it is. Any
     other is a vendored spec: the overlays of ``overlays_dir`` are applied in the build's order, skipping (and
     reporting) every action that matches nothing, so that a spec the overlays no longer fit can still be compared.
-    ``moves`` (old path -> new path) retargets the actions that name a moved path first.
+    ``moves`` (old path -> new path) retargets the actions that name a moved path first. Each dead action gets
+    advice (delete or retarget it, see ``_advice``), told from a rename by ``reference``, OLD's vendored document.
 
     Raises:
         _build.BuildError: ``path`` cannot be read, or is a vendored spec that is not valid OpenAPI.
     """
-    document = _build.load_document(path)
     if path.name.endswith(EFFECTIVE_SUFFIX) if effective is None else effective:
-        return EffectiveSpec(path, document, None)
-    _build.validate_openapi(document, str(path))
+        return EffectiveSpec(path, _build.load_document(path), None)
+    document, upgrade = _build.load_vendored(path)
+    if upgrade is None:
+        _build.validate_openapi(document, str(path))
     overlaid, broken = _build.apply_overlays_partially(document, _build.overlay_paths(overlays_dir), moves=moves)
     where = overlays_dir.name
-    problems = [OverlayProblem(f"{where}/{b.overlay}", b.action_index, b.target, b.problem) for b in broken]
+    declared: dict[str, list[Any]] = {}
+    problems = []
+    for b in broken:
+        if b.overlay not in declared:
+            declared[b.overlay] = list(_build.load_document(overlays_dir / b.overlay).get("actions", []))
+        actions = declared[b.overlay]
+        action = actions[b.action_index] if b.action_index < len(actions) else {}
+        advice = None
+        if "matches nothing" in b.problem and isinstance(action, Mapping):
+            advice = _advice.advise(action, b.problem, (document, overlaid), reference)
+        problems.append(OverlayProblem(f"{where}/{b.overlay}", b.action_index, b.target, b.problem, advice=advice))
     problems.extend(_leftover_wrappers(document, overlaid, where))
     if not broken:  # with actions skipped, an invalid result only repeats what the broken actions already say
         try:
             _build.validate_openapi(overlaid, f"the effective spec ({path} + {where}/)")
         except _build.BuildError as exc:
             problems.append(OverlayProblem(None, None, None, str(exc).splitlines()[0]))
-    return EffectiveSpec(path, overlaid, overlays_dir, tuple(problems))
+    notes = () if upgrade is None else (upgrade,)
+    return EffectiveSpec(path, overlaid, overlays_dir, tuple(problems), document, notes)
 
 
 # --- reports
 
 
 def _problems_text(spec: EffectiveSpec) -> list[str]:
-    lines = []
+    lines = [f"  note: {note}" for note in spec.notes]
     for problem in spec.problems:
         lines.append(f"  error: {problem}")
         if problem.suggestion:
@@ -592,27 +694,74 @@ class DiffReport:
     diff: SpecDiff
     gaps: tuple[Gap, ...]
     """Rules coverage of ``new``."""
+    fail_on: str = attrs.field(default="any", validator=attrs.validators.in_(_labels.FAIL_ON))
+    """Which changes make exit 1: ``breaking``, ``possibly-breaking`` (or worse), ``any`` (see ``exit_code``)."""
 
     @property
     def exit_code(self) -> int:
-        """Return the exit code documented in the module docstring."""
+        """Return the exit code documented in the module docstring.
+
+        2 (edit the overlays) wins over any change; ``fail_on`` only decides between 1 and 0: with
+        ``breaking``, a diff of possibly-breaking and safe changes alone exits 0.
+        """
         if self.new.problems or self.gaps:
             return EXIT_OVERLAYS_NEED_EDIT
-        return EXIT_CHANGED if self.diff else EXIT_NO_CHANGE
+        if not self.diff:
+            return EXIT_NO_CHANGE
+        if self.fail_on == "any" or _labels.fails(self.diff.summary(), self.fail_on):
+            return EXIT_CHANGED
+        return EXIT_NO_CHANGE
+
+    def _result(self) -> str:
+        code = self.exit_code
+        if self.diff and code == EXIT_NO_CHANGE:
+            return (
+                f"Result: {len(self.diff.changes)} change(s), none {self.fail_on} (--fail-on {self.fail_on}); the"
+                f" overlays apply and the rules cover NEW (exit {code})."
+            )
+        return _verdict(code, len(self.diff.changes), len(self.new.problems), len(self.gaps))
+
+    def uncompared_lists(self) -> list[str]:
+        """Return where NEW's upstream has a list the overlays discard, when OLD had no vendored document to compare."""
+        if self.old.vendored is not None or self.new.vendored is None:
+            return []
+        kept = [enum for _, enum in _enum_lists(self.new.document)]
+        return [_jsonpath(path) for path, enum in _enum_lists(self.new.vendored) if enum not in kept]
+
+    def to_markdown(self) -> str:
+        """Return the report as Markdown for a pull-request comment: the summary table first, then the detail."""
+        lines = ["### Upstream spec diff", "", f"OLD `{self.old.describe()}`, NEW `{self.new.describe()}`", ""]
+        lines.extend([*self.diff.to_markdown(), ""])
+        problems = [*self.new.problems]
+        lines.append(f"**Overlay health (NEW):** {len(problems) or 'ok'}" + (" problem(s)" if problems else ""))
+        lines.extend(f"- {_md(str(problem))}" for problem in problems)
+        lines.extend(["", f"**Rules coverage (NEW):** {len(self.gaps) or 'ok'}" + (" gap(s)" if self.gaps else "")])
+        lines.extend(f"- {_md(str(gap))}" for gap in self.gaps)
+        lines.extend(["", f"**{self._result()}**"])
+        return "\n".join(lines) + "\n"
 
     def to_text(self) -> str:
-        """Return the report for people."""
+        """Return the report for people: the summary first (in the diff's opening lines), then the detail."""
         lines = [f"OLD: {self.old.describe()}", f"NEW: {self.new.describe()}", "", self.diff.to_text()]
+        uncompared = self.uncompared_lists()
+        if uncompared:
+            lines.append(
+                "Not compared: OLD is an effective spec, and the overlays discard these upstream lists; give the"
+                " vendored OLD (spec/suno-api.yaml) to compare them"
+            )
+            lines.extend([*(f"  {where}" for where in uncompared), ""])
         if self.new.overlays is not None:
             lines.append("Overlay health (NEW)")
-            lines.extend(_problems_text(self.new) or ["  ok: every action of every overlay applies"])
+            lines.extend(_problems_text(self.new))
+            if not self.new.problems:
+                lines.append("  ok: every action of every overlay applies")
             lines.append("")
         if self.old.problems:
             lines.append("Overlay notes (OLD; expected once the overlays are edited for NEW, not counted)")
             lines.extend(_problems_text(self.old))
             lines.append("")
         lines.extend(["Rules coverage (NEW)", *_gaps_text(self.gaps), ""])
-        lines.append(_verdict(self.exit_code, len(self.diff.changes), len(self.new.problems), len(self.gaps)))
+        lines.append(self._result())
         return "\n".join(lines) + "\n"
 
     def to_dict(self) -> dict[str, Any]:
@@ -622,12 +771,18 @@ class DiffReport:
             "new": _spec_dict(self.new),
             **self.diff.to_dict(),
             "coverage": [gap.to_dict() for gap in self.gaps],
+            "lists_not_compared": self.uncompared_lists(),
+            "fail_on": self.fail_on,
             "exit_code": self.exit_code,
         }
 
     def text(self) -> str:
         """Return the report for people (``to_text``)."""
         return self.to_text()
+
+    def markdown(self) -> str:
+        """Return the report as Markdown (``to_markdown``)."""
+        return self.to_markdown()
 
     def to_json(self) -> dict[str, Any]:
         """Return the report as JSON-ready data (``to_dict``)."""
@@ -649,7 +804,7 @@ class CoverageReport:
     def to_text(self) -> str:
         """Return the report for people."""
         lines = [f"SPEC: {self.spec.describe()}", ""]
-        if self.spec.problems:
+        if self.spec.problems or self.spec.notes:
             lines.extend(["Overlay health", *_problems_text(self.spec), ""])
         lines.extend(["Rules coverage", *_gaps_text(self.gaps), ""])
         lines.append(_verdict(self.exit_code, None, len(self.spec.problems), len(self.gaps)))
@@ -687,6 +842,10 @@ class NotCompared:
         """Return the message for people."""
         return f"error: {self.message}\n"
 
+    def markdown(self) -> str:
+        """Return the message as Markdown."""
+        return f"**Not compared:** {_md(self.message)}\n"
+
     def to_json(self) -> dict[str, Any]:
         """Return the message as JSON-ready data."""
         return {"error": self.message, "exit_code": self.exit_code}
@@ -697,6 +856,7 @@ def _spec_dict(spec: EffectiveSpec) -> dict[str, Any]:
         "source": str(spec.source),
         "overlays": None if spec.overlays is None else str(spec.overlays),
         "overlay_problems": [problem.to_dict() for problem in spec.problems],
+        "notes": list(spec.notes),
     }
 
 
@@ -712,7 +872,9 @@ def _verdict(code: int, changes: int | None, problems: int, gaps: int) -> str:
     return f"Result: nothing to do (exit {code})."
 
 
-def compare(old: Path, new: Path, *, root: Path | None = None, old_effective: bool | None = None) -> DiffReport:
+def compare(
+    old: Path, new: Path, *, root: Path | None = None, old_effective: bool | None = None, fail_on: str = "any"
+) -> DiffReport:
     """Compare the effective specs of ``old`` and ``new`` (see ``load_effective``) with the overlays of ``root``.
 
     Rules coverage is checked on ``new``, with ``root``'s ``spec/ERRATA.md``. ``root`` defaults to the checkout,
@@ -723,14 +885,64 @@ def compare(old: Path, new: Path, *, root: Path | None = None, old_effective: bo
     """
     root = root or _sources.data_root()
     before = load_effective(old, root / "overlays", effective=old_effective)
-    after = load_effective(new, root / "overlays")
+    after = load_effective(new, root / "overlays", reference=before.vendored)
     moves = _moved_paths(before.document, after.document) if after.overlays is not None and after.problems else {}
     if moves:
-        retargeted = load_effective(new, root / "overlays", moves=moves)
+        retargeted = load_effective(new, root / "overlays", moves=moves, reference=before.vendored)
         if len(retargeted.problems) < len(after.problems):
             after = attrs.evolve(retargeted, problems=(*_move_problems(moves, after), *retargeted.problems))
     gaps = check_coverage(after.document, read_errata(root))
-    return DiffReport(before, after, diff_specs(before.document, after.document), gaps)
+    diff = diff_specs(before.document, after.document)
+    if before.vendored is not None and after.vendored is not None:
+        diff = diff.extended(discarded_list_changes(before, after, moves), before.document, after.document)
+    return DiffReport(before, after, diff, gaps, fail_on)
+
+
+def _enum_lists(node: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], list[Any]]]:
+    if isinstance(node, Mapping):
+        if isinstance(node.get("enum"), list):
+            yield path, list(node["enum"])
+        for key, value in node.items():
+            yield from _enum_lists(value, (*path, str(key)))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _enum_lists(value, (*path, index))
+
+
+def discarded_list_changes(
+    old: EffectiveSpec, new: EffectiveSpec, moves: Mapping[str, str] | None = None
+) -> list[Change]:
+    """Return the changes to upstream's enums (response code lists...) that no effective spec keeps.
+
+    The overlays replace some of upstream's lists (record-info's own code list becomes the shared code enum, or
+    any integer), so a change to one is invisible in the effective diff. A vendored list equal to a list that
+    its effective spec has is kept, and its changes are reported there already. ``moves`` (old path -> new
+    path) compares a moved path's lists at its new place.
+    """
+    moves = moves or {}
+    kept_old = [enum for _, enum in _enum_lists(old.document)]
+    kept_new = [enum for _, enum in _enum_lists(new.document)]
+    before = {
+        (path[0], moves.get(str(path[1]), path[1]), *path[2:]) if len(path) > 1 and path[0] == "paths" else path: enum
+        for path, enum in _enum_lists(old.vendored)
+    }
+    after = dict(_enum_lists(new.vendored))
+    changes: list[Change] = []
+    for path in dict.fromkeys([*after, *before]):
+        was, now = before.get(path), after.get(path)
+        if was == now or (now is not None and now in kept_new) or (was is not None and was in kept_old):
+            continue
+        location = _jsonpath(path)
+        if was is None or now is None:
+            changes.append(Change("vendored", location, "changed", "enum", was, now))
+            continue
+        changes.extend(
+            Change("vendored", location, "value-added", "enum", new=value) for value in now if value not in was
+        )
+        changes.extend(
+            Change("vendored", location, "value-removed", "enum", old=value) for value in was if value not in now
+        )
+    return changes
 
 
 def _path_operations(document: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
@@ -803,7 +1015,9 @@ _NO_INSTALLED_SPEC = (
 )
 
 
-def diff_report(old: Path | None, new: Path, *, root: Path | None = None) -> DiffReport | NotCompared:
+def diff_report(
+    old: Path | None, new: Path, *, root: Path | None = None, fail_on: str = "any"
+) -> DiffReport | NotCompared:
     """Compare spec ``old`` (default: the installed client's effective spec) with candidate ``new``.
 
     Args:
@@ -812,6 +1026,8 @@ def diff_report(old: Path | None, new: Path, *, root: Path | None = None) -> Dif
         new: the candidate spec (usually upstream's latest, vendored form).
         root: the directory with ``overlays/`` and ``spec/ERRATA.md``; default: the checkout, else the copies
             an installed wheel ships.
+        fail_on: ``any`` (default), ``possibly-breaking`` or ``breaking``: the changes that make exit 1; a diff
+            with none of them exits 0. Overlay problems still exit 2.
 
     Returns:
         A ``DiffReport`` (exit code 0, 1 or 2), or ``NotCompared`` (exit code 3) when a spec cannot be read, is
@@ -822,7 +1038,7 @@ def diff_report(old: Path | None, new: Path, *, root: Path | None = None) -> Dif
         return NotCompared(f"{_NO_INSTALLED_SPEC}: give OLD")
     try:
         # The installed spec is effective whatever its file name (a wheel calls it _effective_spec.json).
-        return compare(installed, new, root=root, old_effective=True if old is None else None)
+        return compare(installed, new, root=root, old_effective=True if old is None else None, fail_on=fail_on)
     except _build.BuildError as exc:
         return NotCompared(str(exc))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -65,3 +66,23 @@ def test_without_the_spec_extra_the_message_names_it(tmp_path: Path) -> None:
     )
     assert completed.returncode == 3, completed.stderr
     assert "pip install 'suno-upload-extend[spec]'" in completed.stderr
+
+
+def test_fail_on_and_markdown_reach_the_report(tmp_path: Path) -> None:
+    """`--fail-on breaking` exits 0 for a possibly-breaking change alone; `--markdown` prints the PR comment."""
+    effective = json.loads((ROOT / "generated" / "suno-api.effective.json").read_text(encoding="utf-8"))
+    old = tmp_path / "old.effective.json"
+    old.write_text(json.dumps(effective), encoding="utf-8")
+    statuses = effective["components"]["schemas"]["TaskStatus"]["enum"]
+    statuses.append(f"{statuses[0]}_LATER")
+    new = tmp_path / "new.effective.json"
+    new.write_text(json.dumps(effective), encoding="utf-8")
+    assert invoke("spec", "diff", str(new), str(old)).exit_code == 1
+    gated = invoke("spec", "diff", str(new), str(old), "--fail-on", "breaking", "--json")
+    assert gated.exit_code == 0, gated.output
+    assert result_of(gated.stdout)["report"]["summary"]["possibly_breaking"] == 1
+    markdown = invoke("spec", "diff", str(new), str(old), "--markdown")
+    assert markdown.exit_code == 1
+    assert markdown.stdout.startswith("### Upstream spec diff\n")
+    assert "| possibly-breaking | `TaskStatus` |" in markdown.stdout
+    assert invoke("spec", "diff", str(new), str(old), "--fail-on", "nothing").exit_code == 3

@@ -78,8 +78,8 @@ def test_enum_values_and_bounds(committed: dict[str, Any], changed: dict[str, An
         "UploadExtendRequest.styleWeight: multipleOf removed (0.01)",
     ]
     text = diff.to_text()
-    assert "    SunoModel: enum + V4_5ALL, + V5_5, - V3_5\n" in text
-    assert "    UploadExtendRequest.styleWeight: maximum 1 -> 2; multipleOf removed (0.01)\n" in text
+    assert "    SunoModel: enum + V4_5ALL, + V5_5 [safe]; enum - V3_5 [breaking]\n" in text
+    assert "    UploadExtendRequest.styleWeight: maximum 1 -> 2 [safe]; multipleOf removed (0.01) [safe]\n" in text
 
 
 def test_operations_and_response_codes(committed: dict[str, Any], changed: dict[str, Any]) -> None:

@@ -65,13 +65,19 @@ _DIFF_EPILOG: Final = f"""\b
 Examples:
   suno-api spec diff ~/Downloads/suno-api.yaml                      # against the installed client's spec
   suno-api spec diff new-upstream.yaml spec/suno-api.yaml           # NEW first, then OLD
-  suno-api spec diff new.yaml --json | tail -n 1 | jq .report.coverage
+  suno-api spec diff new.yaml --json | tail -n 1 | jq .report.summary
+  suno-api spec diff new.yaml --markdown --fail-on breaking > comment.md
 
 Both sides are compared as effective specs (the overlays applied): the API surface, overlay health and rules
-coverage. Without OLD, NEW is compared with the effective spec the installed client was built from. Needs the
-'spec' extra.
+coverage. Without OLD, NEW is compared with the effective spec the installed client was built from. Each change
+is labelled breaking, possibly-breaking or safe for code that uses the client (oasdiff's ERR, WARN, INFO), and
+the report opens with the counts. Needs the 'spec' extra.
 
-{_CODES}"""
+{_CODES}
+
+\b
+--fail-on narrows exit 1: 'breaking' exits 1 only for a breaking change, 'possibly-breaking' for that or a
+breaking one; a diff with none of them exits 0. Exit 2 and 3 win over any change whatever --fail-on says."""
 
 _COVERAGE_EPILOG: Final = f"""\b
 Examples:
@@ -99,7 +105,7 @@ def _root_option(function: F) -> F:
     )(function)
 
 
-def _report(ctx: click.Context, report: Any) -> NoReturn:
+def _report(ctx: click.Context, report: Any, *, markdown: bool = False) -> NoReturn:
     output = output_of(ctx)
     code = int(report.exit_code)
     data: dict[str, Any] = report.to_json()
@@ -109,19 +115,33 @@ def _report(ctx: click.Context, report: Any) -> NoReturn:
     if output.json:
         output.result(code, report=data)
     else:
-        output.out(report.text(), nl=False)
+        output.out(report.markdown() if markdown else report.text(), nl=False)
     ctx.exit(code)
+
+
+FAIL_ON: Final = ("breaking", "possibly-breaking", "any")
+"""``--fail-on`` choices, the labels of ``suno_api_build`` (which the CLI may not import at load time)."""
 
 
 @spec.command("diff", epilog=_DIFF_EPILOG, short_help="What a new upstream spec changes, and what to edit.")
 @click.argument("new", type=click.Path(path_type=Path))
 @click.argument("old", type=click.Path(path_type=Path), required=False)
 @_root_option
+@click.option(
+    "--fail-on",
+    type=click.Choice(FAIL_ON),
+    default="any",
+    show_default=True,
+    help="The changes that make exit 1; a diff with none of them exits 0.",
+)
+@click.option("--markdown", is_flag=True, help="Print the report as Markdown, for a pull-request comment.")
 @output_options
 @click.pass_context
-def spec_diff(ctx: click.Context, new: Path, old: Path | None, root: Path | None) -> None:
+def spec_diff(
+    ctx: click.Context, new: Path, old: Path | None, root: Path | None, *, fail_on: str, markdown: bool
+) -> None:
     """Compare the candidate spec NEW with OLD (default: the spec the installed client was built from)."""
-    _report(ctx, run_build("diff_report", "diff", old, new, root=root))
+    _report(ctx, run_build("diff_report", "diff", old, new, root=root, fail_on=fail_on), markdown=markdown)
 
 
 @spec.command("coverage", epilog=_COVERAGE_EPILOG, short_help="Do the overlays apply and the rules cover a spec.")
