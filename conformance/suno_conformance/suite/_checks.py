@@ -15,12 +15,18 @@ Response checks                Applies to
 ``no_server_error``            every request: no HTTP 5xx, no envelope code >= 500
 ``json_envelope``              documented operations: JSON content type, a JSON object body
 ``response_schema``            documented operations: the body matches its documented schema
-``credentials_enforced``       missing or wrong token: answered 401
+``envelope_consistent``        documented operations: an error answer never claims code 200; an HTTP error
+                               status and the envelope code agree
+``credentials_enforced``       anything but ``Authorization: Bearer <the run's key>``: answered 401
 ``invalid_rejected``           a body/query the spec rejects: a 4xx-class code, never 401 to our token
 ``valid_accepted``             a valid submit: code 200 with a non-empty ``data.taskId``
 ``task_found``                 record-info: answers for a task this run created; not-found otherwise
 ``undocumented_method``        a method the spec does not document: a 4xx-class answer
 =============================  ====================================================================
+
+State checks, judged by ``Run`` against earlier answers of the run: ``task_id_unique`` (no submit gets a taskId an
+earlier one got, bursts included), ``param_reproduces_body`` (record-info's ``param`` is the submitted body) and
+``status_forward`` (a task's status moves down the documented list, and a final one never changes).
 
 Callback checks: ``callback_signature``, ``callback_schema``, ``callback_task``. Drift (values outside
 documented lists) is reported by ``drift_of``, never as a failure.
@@ -285,12 +291,28 @@ def response_schema(reply: Reply, _: Context) -> Result:
     return Result.passed()
 
 
+def envelope_consistent(reply: Reply, _: Context) -> Result:
+    """An answer with an HTTP error status carries that status as its envelope code, never code 200.
+
+    Errors come either way (ERRATA E-13): HTTP 200 with the error code in the envelope, or a real HTTP status. A
+    real status and the envelope code must then tell the same story; an error status whose envelope says 200
+    claims success for a refused request.
+    """
+    if reply.expectation.operation is None or reply.status < 400 or reply.code is None:
+        return Result.not_applicable()
+    if reply.code == 200:
+        return Result.failed(f"an error answer claims success: envelope code 200 with HTTP {reply.status}")
+    if reply.code != reply.status:
+        return Result.failed(f"the envelope code and the HTTP status disagree ({reply.describe()})")
+    return Result.passed()
+
+
 def credentials_enforced(reply: Reply, _: Context) -> Result:
-    """A request without our token, or with a wrong one, gets 401."""
+    """A request without ``Authorization: Bearer <the run's key>`` gets 401, before anything is looked up."""
     expectation = reply.expectation
     if expectation.operation is None or expectation.credentials is Credentials.VALID:
         return Result.not_applicable()
-    what = "no token" if expectation.credentials is Credentials.MISSING else "a wrong token"
+    what = expectation.presented or ("no token" if expectation.credentials is Credentials.MISSING else "a wrong token")
     if reply.status == 401 or reply.code == 401:
         return Result.passed()
     if reply.code in SERVICE_STATE_CODES:
@@ -398,7 +420,10 @@ def undocumented_method(reply: Reply, _: Context) -> Result:
         return Result.not_applicable()
     if reply.rejection_code is not None:
         return Result.passed()
-    return Result.failed(f"{expectation.method} was not refused ({reply.describe()})")
+    return Result.failed(
+        f"{expectation.method}, a method the spec does not document on {expectation.path}, was not refused"
+        f" ({reply.describe()})"
+    )
 
 
 def _message_of(reply: Reply) -> str:
@@ -412,6 +437,7 @@ RESPONSE_CHECKS: tuple[ResponseCheck, ...] = (
     no_server_error,
     json_envelope,
     response_schema,
+    envelope_consistent,
     credentials_enforced,
     invalid_rejected,
     valid_accepted,

@@ -35,6 +35,8 @@ RECORD_INFO = "getRecordInfo"
 JSON_MEDIA_TYPES = frozenset({"application/json"})
 # Methods whose answer HTTP itself defines (CORS preflight, headers of a GET): not the spec's to judge.
 _PROTOCOL_METHODS = frozenset({"HEAD", "OPTIONS"})
+# The operation fields of an OpenAPI 3 path item: every method a spec can document on a path.
+PATH_ITEM_METHODS = ("GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE")
 
 
 class Verdict(StrEnum):
@@ -157,6 +159,7 @@ class Expectation:
         free: Whether sending it cannot create a paid task.
         task_id: The ``taskId`` asked for, for record-info.
         body: The parsed JSON body of a submit, when it parses.
+        presented: How the request presented credentials, without the token (``describe_credentials``).
     """
 
     method: str
@@ -170,6 +173,7 @@ class Expectation:
     free: bool = False
     task_id: str | None = None
     body: Any = None
+    presented: str = ""
 
     @property
     def label(self) -> str:
@@ -187,12 +191,70 @@ class Expectation:
         return self.operation is not None and self.operation.operation_id == RECORD_INFO
 
 
+def undocumented_methods(path: str) -> tuple[str, ...]:
+    """Return the methods a server must refuse on the documented ``path``: every other path-item method.
+
+    HEAD and OPTIONS are left out: HTTP itself defines their answers (a HEAD of a GET, a CORS preflight).
+    """
+    documented = {operation.method for operation in documented_operations() if operation.path == path}
+    return tuple(m for m in PATH_ITEM_METHODS if m not in documented and m not in _PROTOCOL_METHODS)
+
+
+def documented_paths() -> tuple[str, ...]:
+    """Return the documented paths, in spec order."""
+    return tuple(dict.fromkeys(operation.path for operation in documented_operations()))
+
+
+def _security_of(operation: Operation) -> list[Any]:
+    document = effective_spec()
+    item = document["paths"][operation.path][operation.method.lower()]
+    found: list[Any] = item.get("security", document.get("security", []))
+    return found
+
+
+def bearer_scheme() -> str:
+    """Return the auth scheme name of the spec's HTTP bearer security scheme (``bearer``), lower case.
+
+    Raises:
+        KeyError: the spec documents no HTTP bearer scheme.
+    """
+    for scheme in effective_spec().get("components", {}).get("securitySchemes", {}).values():
+        if scheme.get("type") == "http" and str(scheme.get("scheme", "")).lower() == "bearer":
+            return str(scheme["scheme"]).lower()
+    raise KeyError("the effective spec documents no HTTP bearer security scheme")
+
+
+def secured_operations() -> tuple[Operation, ...]:
+    """Return the operations whose effective security (their own, else the document's) requires credentials."""
+    return tuple(operation for operation in documented_operations() if _security_of(operation))
+
+
 def credentials_of(headers: Mapping[str, str], token: str) -> Credentials:
-    """Return how ``headers`` (lower-case names) authenticate against ``token``."""
+    """Return how ``headers`` (lower-case names) authenticate against ``token``.
+
+    Only ``Authorization: <scheme> <token>`` with the spec's bearer scheme counts as valid; the scheme name is
+    compared case-insensitively (RFC 7235 section 2.1), the token exactly.
+    """
     header = headers.get("authorization")
     if header is None:
         return Credentials.MISSING
-    return Credentials.VALID if header == f"Bearer {token}" else Credentials.WRONG
+    scheme, _, credential = header.partition(" ")
+    valid = scheme.lower() == bearer_scheme() and credential == token
+    return Credentials.VALID if valid else Credentials.WRONG
+
+
+def describe_credentials(headers: Mapping[str, str], token: str) -> str:
+    """Say how ``headers`` present credentials, without the token (failure messages group by it)."""
+    header = headers.get("authorization")
+    if header is None:
+        return "no Authorization header"
+    scheme, space, credential = header.partition(" ")
+    if not space:
+        return "the run's key as a bare Authorization value" if header == token else "an Authorization without scheme"
+    if not credential.strip():
+        return f"an empty token (Authorization: {scheme})"
+    who = "the run's key" if credential == token else "another token"
+    return f"{who} under the scheme {scheme!r}"
 
 
 def media_type(headers: Mapping[str, str]) -> str | None:
@@ -255,6 +317,9 @@ def expect(request: SentRequest, token: str, operations: Sequence[Operation] | N
     """Return what a conforming server owes ``request`` when the run's token is ``token``."""
     known = documented_operations() if operations is None else operations
     credentials = credentials_of(request.headers, token)
+    presented = describe_credentials(request.headers, token)
+    if any(token in values for values in request.query.values()):
+        presented += ", the run's key in the query"
     at_path = [operation for operation in known if operation.path == request.path]
     matching = [operation for operation in at_path if operation.method == request.method]
     path_operation = at_path[0] if at_path else None
@@ -262,8 +327,20 @@ def expect(request: SentRequest, token: str, operations: Sequence[Operation] | N
     if not matching:
         verdict = Verdict.UNDETERMINED if request.method in _PROTOCOL_METHODS or not at_path else Verdict.REJECT
         reason = f"{request.method} is not a documented method of {request.path}"
+        # A server that routes every method to the submit handler would create a paid task from a valid body.
+        submit_path = path_operation is not None and path_operation.operation_id == SUBMIT
+        paid = submit_path and _judge_submit(request)[0] is not Verdict.REJECT
         return Expectation(
-            request.method, request.path, None, path_operation, credentials, verdict, (reason,), ("method",), free=True
+            request.method,
+            request.path,
+            None,
+            path_operation,
+            credentials,
+            verdict,
+            (reason,),
+            ("method",),
+            free=not paid,
+            presented=presented,
         )
     operation = matching[0]
     if operation.operation_id == RECORD_INFO:
@@ -279,6 +356,7 @@ def expect(request: SentRequest, token: str, operations: Sequence[Operation] | N
             rule_ids,
             free=True,
             task_id=task_id,
+            presented=presented,
         )
     verdict, reasons, rule_ids, free, body = _judge_submit(request)
     return Expectation(
@@ -292,4 +370,5 @@ def expect(request: SentRequest, token: str, operations: Sequence[Operation] | N
         rule_ids,
         free=free or bad_credentials,
         body=body,
+        presented=presented,
     )

@@ -127,6 +127,15 @@ def _not_checked_lines(run: Run) -> list[str]:
     return ["", "not checked (set what each line says to check it):", *(f"  {entry.render()}" for entry in entries)]
 
 
+def _errata_lines(run: Run) -> list[str]:
+    entries = run.errata_not_judged()
+    if not entries:
+        return []
+    lines = ["", "ERRATA not judged (spec/ERRATA.md says a server need not enforce them, or they cannot be sent):"]
+    lines.extend(f"  {entry['id']} {entry['title']}: {entry['reason']}" for entry in entries)
+    return lines
+
+
 def render_summary(run: Run) -> str:
     """Return the readable summary of ``run``: target, cases per phase, the per-check table, drift, failures."""
     ledger = run.ledger
@@ -139,7 +148,9 @@ def render_summary(run: Run) -> str:
         lines.append(f"time     {run.elapsed:.1f} s")
     if run.receiver is not None:
         lines.append(f"callbacks {run.receiver.base_url}/callbacks/... (listening on {run.receiver.listening})")
-    lines.extend([_phase_line(ledger), "", *_table(ledger), *_findings(ledger), *_not_checked_lines(run)])
+    lines.extend(
+        [_phase_line(ledger), "", *_table(ledger), *_findings(ledger), *_not_checked_lines(run), *_errata_lines(run)]
+    )
     gaps = ", ".join(entry.what for entry in run.not_checked())
     unchecked = f" (NOT CHECKED: {gaps})" if gaps else ""
     lines.extend(["", f"VERDICT: {verdict(ledger, fail_on_drift=run.options.fail_on_drift)}{unchecked}", ""])
@@ -227,6 +238,7 @@ def report_data(run: Run) -> dict[str, Any]:
             "listening": receiver.listening if receiver is not None else None,
         },
         "not_checked": [{"what": e.what, "reason": e.reason, "remedy": e.remedy} for e in not_checked],
+        "not_judged": run.errata_not_judged(),
         "seed": run.seed,
         "elapsed_seconds": round(run.elapsed, 3),
         "safety": run.safety.describe(),

@@ -20,20 +20,23 @@ from __future__ import annotations
 import contextlib
 import copy
 import functools
+import json
+import random
 import time
 import tomllib
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import attrs
 import hypothesis
 import requests
 import schemathesis
 from schemathesis.config import SchemathesisConfig
+from schemathesis.core import NOT_SET
 from schemathesis.core.transport import Response
 
-from suno_api.spec import effective_spec_path, enum_values
+from suno_api.spec import REQUEST_SCHEMA, effective_spec_path, enum_values, schema
 from suno_conformance.mock import MockApp
 from suno_conformance.suite._cases import CALLBACK_PLACEHOLDER, BoundaryCase, derive
 from suno_conformance.suite._checks import (
@@ -47,6 +50,7 @@ from suno_conformance.suite._checks import (
     callback_drift,
     drift_of,
 )
+from suno_conformance.suite._errata import load_errata
 from suno_conformance.suite._ledger import CALLBACK_LABEL, RUN_LABEL, Ledger, curl_command
 from suno_conformance.suite._options import (
     CALLBACK_LISTEN_ENV,
@@ -60,6 +64,9 @@ from suno_conformance.suite._oracle import (
     SUBMIT,
     Credentials,
     Expectation,
+    Operation,
+    bearer_scheme,
+    documented_operations,
     expect,
     operation_by_id,
     sent_from_prepared,
@@ -69,6 +76,7 @@ from suno_conformance.suite._safety import LiveSafety, keep_callbacks_home
 from suno_conformance.suite._target import Target, open_target
 
 if TYPE_CHECKING:
+    from schemathesis.core.transport import HttpMethod
     from schemathesis.generation.stateful.state_machine import APIStateMachine
     from schemathesis.schemas import BaseSchema
 
@@ -76,9 +84,27 @@ Phase = Literal["examples", "coverage", "fuzzing", "stateful"]
 GENERATED_PHASES: tuple[Phase, ...] = ("examples", "coverage", "fuzzing", "stateful")
 FINAL_CALLBACKS = frozenset({"complete", "error"})
 WRONG_TOKEN = "conformance-wrong-token"
+UNKNOWN_TASK = "conformance-unknown-task"
+# Query parameter names a lax server might read a key from; none is documented, so each must be ignored.
+QUERY_KEY_NAMES = ("api_key", "apiKey", "key", "token", "access_token")
 SIGNATURE_TOLERANCE = 300.0
 DEFAULT_TIMEOUT = 10.0
+# The derived body every probe sends: valid under every reading (`_cases.py` checks it has no violation).
+VALID_CASE = "no-custom-mode-field/at-limit/absent"
+TASK_ID = "taskId"
+PARAM = "param"
+SUCCESS = "SUCCESS"
+BURST = 5
 _ACTIVE: Run | None = None
+
+
+def _short(value: Any) -> str:
+    return repr(value)[:200]
+
+
+def _fingerprint(expectation: Expectation, case: schemathesis.Case[Any]) -> str:
+    body = "" if expectation.body is None else json.dumps(expectation.body, sort_keys=True, default=str)
+    return f"{expectation.method} {expectation.path} {sorted((case.query or {}).items())} {body}"
 
 
 def current() -> Run:
@@ -109,6 +135,47 @@ def _merge(base: dict[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
         else:
             base[key] = value
     return base
+
+
+@attrs.frozen
+class CredentialProbe:
+    """One way of presenting credentials, and whether a conforming server must let it in.
+
+    Attributes:
+        name: The pytest id (``basic-scheme``).
+        authorization: The ``Authorization`` value, with ``{key}`` for the run's key; ``None`` sends none.
+        key_in_query: Whether the run's key also goes in the query, under every name of ``QUERY_KEY_NAMES``.
+    """
+
+    name: str
+    authorization: str | None
+    key_in_query: bool = False
+
+    def headers(self, key: str) -> dict[str, str]:
+        """Return the probe's headers for the run's ``key``."""
+        if self.authorization is None:
+            return {}
+        return {"Authorization": self.authorization.format(key=key)}
+
+
+def credential_probes() -> tuple[CredentialProbe, ...]:
+    """Return the credential probes: the forms a server must refuse, and the scheme spellings it must accept.
+
+    Derived from the spec's bearer security scheme: other schemes (``Basic``, ``Token``), a bare key, an empty
+    token, another token and the key in the query are refused; the scheme name in other cases is accepted.
+    """
+    scheme = bearer_scheme()
+    return (
+        CredentialProbe("missing", None),
+        CredentialProbe("wrong-token", f"{scheme.capitalize()} {WRONG_TOKEN}"),
+        CredentialProbe("empty-token", f"{scheme.capitalize()} "),
+        CredentialProbe("bare-key", "{key}"),
+        CredentialProbe("basic-scheme", "Basic {key}"),
+        CredentialProbe("token-scheme", "Token {key}"),
+        CredentialProbe("key-in-query", None, key_in_query=True),
+        CredentialProbe("scheme-lower-case", f"{scheme.lower()} {{key}}"),
+        CredentialProbe("scheme-upper-case", f"{scheme.upper()} {{key}}"),
+    )
 
 
 @attrs.frozen
@@ -165,10 +232,16 @@ class Run:
         self._stack = contextlib.ExitStack()
         self._created: dict[str, str | None] = {}
         self._task_for_path: dict[str, str] = {}
+        self._bodies: dict[str, Mapping[str, Any]] = {}
+        self._statuses: dict[str, str] = {}
         self._callback_base: str | None = None
         self._config_data: dict[str, Any] = read_config(options.config)
+        configured = options.seed if options.seed is not None else self._config_data.get("seed")
+        self._seed: int = int(configured) if configured is not None else random.SystemRandom().randrange(1 << 32)
         self.exit_code: int | None = None
         """The exit status of ``suno-api conformance`` for this run, once pytest has finished."""
+        self.stateful_requests: list[str] = []
+        """What the stateful phase sent, in order (method, path, query, body): the scenarios a seed gives."""
 
     # ---------------------------------------------------------------------------------------- lifecycle
 
@@ -247,8 +320,8 @@ class Run:
             overrides["generation"] = {"max-examples": self.options.max_examples}
         if self.options.stateful_examples is not None:
             overrides["phases"]["stateful"]["generation"] = {"max-examples": self.options.stateful_examples}
-        if self.options.seed is not None:
-            overrides["seed"] = self.options.seed
+        # One seed for every phase, the stateful one included: the seed the summary prints reproduces the run.
+        overrides["seed"] = self._seed
         return _merge(data, overrides)
 
     @functools.cache  # noqa: B019 - one Run per process run, a handful of phases
@@ -266,15 +339,15 @@ class Run:
 
     @property
     def seed(self) -> int:
-        """The seed of the generated cases (for the summary: rerun with ``SUNO_CONFORMANCE_SEED``)."""
-        return int(self.schema("fuzzing").config.seed)
+        """The seed of every phase (for the summary: rerun with ``SUNO_CONFORMANCE_SEED``)."""
+        return self._seed
 
     def stateful_settings(self) -> hypothesis.settings:
-        """Return the hypothesis settings of the stateful phase (reproducible when a seed is given)."""
+        """Return the hypothesis settings of the stateful phase (its scenarios come from the run's seed)."""
         settings = self.schema("stateful").config.get_hypothesis_settings(phase="stateful")
-        # Schemathesis seeds the per-operation tests only; a derandomized machine replays the same scenarios.
-        if self.options.seed is not None:
-            settings = hypothesis.settings(settings, derandomize=True)
+        # `derandomize` would replay one fixed set of scenarios whatever the seed (and a derandomizing profile
+        # would too): the machine is seeded instead (`state_machine`), so each seed gives its own scenarios.
+        settings = hypothesis.settings(settings, derandomize=False)
         if self.safety.live:
             settings = hypothesis.settings(
                 settings,
@@ -314,10 +387,18 @@ class Run:
         return expect(sent_from_prepared(prepared, self.base_path), self.token)
 
     def send(
-        self, case: schemathesis.Case[Any], phase: str, *, credentials: Credentials = Credentials.VALID
+        self,
+        case: schemathesis.Case[Any],
+        phase: str,
+        *,
+        credentials: Credentials = Credentials.VALID,
+        headers: Mapping[str, str] | None = None,
     ) -> Response | None:
-        """Send ``case`` (unless live safety holds it back), judge the answer and return it."""
-        headers = self._headers(credentials)
+        """Send ``case`` (unless live safety holds it back), judge the answer and return it.
+
+        ``headers``, when given, replace the credentials' headers (the credential probes' own forms).
+        """
+        headers = dict(headers) if headers is not None else self._headers(credentials)
         if self.target.live:
             keep_callbacks_home(case.body, self.callback_url())
         before = self._expectation_before_sending(case, headers)
@@ -326,6 +407,8 @@ class Run:
             return None
         mode = case.meta.generation.mode.value if case.meta is not None else None
         self.ledger.count_case(phase, mode=mode)
+        if phase == "stateful":
+            self.stateful_requests.append(_fingerprint(before, case))
         # A paid call in live mode gets a fresh connection: `requests` re-sends a request once when a reused
         # keep-alive connection turns out closed, and a re-sent submit could create a second paid task.
         paid = self.safety.live and not before.free
@@ -352,6 +435,7 @@ class Run:
         reply = Reply.from_response(response, self)
         label = self._label(reply.expectation)
         results = [(check.__name__, check(reply, self)) for check in RESPONSE_CHECKS]
+        results.extend(self._state_results(reply))
         reproduction = answer = ""
         if any(result.status is Status.FAILED for _, result in results):
             reproduction = curl_command(
@@ -370,6 +454,64 @@ class Run:
             self._remember_task(reply)
         return reply
 
+    def _state_results(self, reply: Reply) -> list[tuple[str, Result]]:
+        """Judge the answer against what earlier answers of this run established (state invariants)."""
+        expectation = reply.expectation
+        if not reply.accepted or expectation.credentials is not Credentials.VALID:
+            return []
+        data = reply.data if isinstance(reply.data, Mapping) else {}
+        task_id = data.get(TASK_ID)
+        if expectation.is_submit and isinstance(task_id, str) and task_id:
+            unique = (
+                Result.failed(
+                    "a submit answered a taskId that an earlier submit of this run got", f"taskId {task_id!r}"
+                )
+                if task_id in self._created
+                else Result.passed()
+            )
+            return [("task_id_unique", unique)]
+        asked = expectation.task_id
+        if not expectation.is_record_info or asked is None or asked not in self._created or task_id != asked:
+            return []
+        return [
+            ("param_reproduces_body", self._param_result(asked, data)),
+            ("status_forward", self._status(asked, data)),
+        ]
+
+    def _param_result(self, task_id: str, record: Mapping[str, Any]) -> Result:
+        param = record.get(PARAM)
+        submitted = self._bodies.get(task_id)
+        if param is None or submitted is None:
+            return Result.not_applicable()
+        try:
+            reported = json.loads(param) if isinstance(param, str) else None
+        except ValueError:
+            reported = None
+        if not isinstance(reported, Mapping):
+            return Result.failed("record-info's param is not the submitted body as a JSON string", _short(param))
+        if reported == submitted:
+            return Result.passed()
+        differ = sorted(k for k in set(reported) | set(submitted) if reported.get(k) != submitted.get(k))
+        return Result.failed(
+            "record-info's param does not reproduce the submitted body", f"fields that differ: {', '.join(differ)}"
+        )
+
+    def _status(self, task_id: str, record: Mapping[str, Any]) -> Result:
+        order = enum_values("TaskStatus")
+        status = record.get("status")
+        if status not in order:
+            return Result.not_applicable()  # drift: an undocumented status has no place in the order
+        previous = self._statuses.get(task_id)
+        self._statuses[task_id] = str(status)
+        if previous is None or previous == status:
+            return Result.passed()
+        # The documented list runs PENDING -> TEXT_SUCCESS -> FIRST_SUCCESS -> SUCCESS, then the failures: a task
+        # moves down it, and a final status (SUCCESS or a failure) never changes again.
+        final = order.index(previous) >= order.index(SUCCESS)
+        if final or order.index(str(status)) < order.index(previous):
+            return Result.failed("a task's status went backwards", f"taskId {task_id!r}: {previous} -> {status}")
+        return Result.passed()
+
     def _remember_task(self, reply: Reply) -> None:
         expectation = reply.expectation
         if not expectation.is_submit or not isinstance(reply.data, Mapping):
@@ -383,6 +525,8 @@ class Run:
             path = url.removeprefix(self._callback_base)
             self._task_for_path[path] = task_id
         self._created[task_id] = path
+        if isinstance(expectation.body, Mapping):
+            self._bodies[task_id] = expectation.body
 
     # ------------------------------------------------------------------------------------ boundary cases
 
@@ -408,15 +552,44 @@ class Run:
         """Send a derived boundary case (its callbacks go to the receiver) and judge it."""
         self.send(self.submit_case(case.with_callback(self.callback_url())), "boundary")
 
-    def send_credentials_probe(self, operation_id: str, credentials: Credentials) -> None:
-        """Send an otherwise valid request with no token or a wrong one."""
-        if operation_id == SUBMIT:
-            case = self.submit_case(
-                derive().by_id("no-custom-mode-field/at-limit/absent").with_callback(CALLBACK_PLACEHOLDER)
-            )
-        else:
-            case = self.record_info_case(next(iter(self._created), "conformance-probe"))
-        self.send(case, "credentials", credentials=credentials)
+    def valid_case(self, operation: Operation, *, task_id: str | None = None) -> schemathesis.Case[Any]:
+        """Return a request to ``operation`` that a conforming server accepts with the run's key.
+
+        A submit carries a derived valid body; record-info asks for ``task_id``, else a task this run created.
+        """
+        if operation.operation_id == SUBMIT:
+            return self.submit_case(derive().by_id(VALID_CASE).with_callback(CALLBACK_PLACEHOLDER))
+        if operation.operation_id == RECORD_INFO:
+            return self.record_info_case(task_id if task_id is not None else next(iter(self._created), UNKNOWN_TASK))
+        api = self.schema("examples")[operation.path][operation.method]
+        return api.Case()
+
+    def send_credentials_probe(self, operation_id: str, probe: CredentialProbe, *, task_id: str | None = None) -> None:
+        """Send an otherwise valid request to ``operation_id`` presenting credentials as ``probe`` says."""
+        case = self.valid_case(operation_by_id(operation_id), task_id=task_id)
+        if probe.key_in_query:
+            case.query = {**(case.query or {}), **dict.fromkeys(QUERY_KEY_NAMES, self.token)}
+        self.send(case, "credentials", headers=probe.headers(self.token))
+
+    def send_burst(self, count: int = BURST) -> None:
+        """Send ``count`` valid submits back to back (within a second): each must get its own taskId."""
+        base = derive().by_id(VALID_CASE)
+        for _ in range(count):
+            self.send(self.submit_case(base.with_callback(self.callback_url())), "burst")
+
+    def send_method_probe(self, path: str, method: str) -> None:
+        """Send ``method`` to the documented ``path`` with a request its documented operation would accept.
+
+        The content is valid, so a refusal can only be for the method (a server that routes every method to the
+        operation's handler answers 200, not a validation error).
+        """
+        operation = next(op for op in documented_operations() if op.path == path)
+        valid = self.valid_case(operation)
+        api = self.schema("examples")[operation.path][operation.method]
+        body = valid.body if operation.operation_id == SUBMIT else NOT_SET
+        media = valid.media_type if operation.operation_id == SUBMIT else None
+        case = api.Case(method=cast("HttpMethod", method), query=valid.query, body=body, media_type=media)
+        self.send(case, "methods")
 
     # ---------------------------------------------------------------------------------------- callbacks
 
@@ -464,6 +637,11 @@ class Run:
             )
         return found
 
+    def errata_not_judged(self) -> list[dict[str, str]]:
+        """Return the ERRATA decisions this run does not judge, each with why (summary, JSON ``not_judged``)."""
+        audio_rules = {str(item.get("x-rule-id")) for item in schema(REQUEST_SCHEMA).get("x-audio-rules", ())}
+        return load_errata().not_judged(audio_rules)
+
     def callbacks_skip_reason(self) -> str | None:
         """Return why callbacks cannot be judged against this target, or ``None``."""
         for entry in self.not_checked():
@@ -476,7 +654,7 @@ class Run:
         if self.callbacks_skip_reason() is not None:
             return
         assert self._receiver is not None
-        base = derive().by_id("no-custom-mode-field/at-limit/absent")
+        base = derive().by_id(VALID_CASE)
         for _ in range(extra_submits):
             self.send(self.submit_case(base.with_callback(self.callback_url())), "callbacks")
         for task_id in list(self._task_for_path.values()):
@@ -592,7 +770,12 @@ class Run:
             def validate_response(self, response: Response, case: schemathesis.Case[Any], **kwargs: Any) -> None:
                 del response, case, kwargs  # judged by `run.send`, recorded without stopping the scenario
 
-        return ConformanceStateMachine
+        # Schemathesis seeds its per-operation tests, not a machine run outside its engine: hypothesis reads the
+        # seed of a state machine from its class (`hypothesis.seed`), and schemathesis the order of the rules
+        # that start scenarios from `rule_order_seed`.
+        ConformanceStateMachine.rule_order_seed = self.seed
+        seeded: type[APIStateMachine] = hypothesis.seed(self.seed)(ConformanceStateMachine)
+        return seeded
 
 
 @contextlib.contextmanager

@@ -8,7 +8,14 @@ records the results, and the plugin fails each test that recorded a failure. In 
   test per operation of the spec;
 - ``TestStateful``: submit -> record-info through the spec's links;
 - ``test_boundary``: the rule- and constraint-derived boundary cases (``_cases.py``);
-- ``test_credentials``: no token, a wrong token, on each operation;
+- ``test_credentials``: every credential probe (no token, other schemes, a bare key, the key in the query, an empty
+  token; the scheme name in other cases, which must pass) on every secured operation, record-info also for an
+  unknown task (credentials come before the lookup);
+- ``test_undocumented_methods``: every method the spec does not document, on every documented path, with content
+  the documented operation would accept;
+- ``test_task_ids_unique_in_a_burst``: valid submits back to back; every answer to a submit is also judged for a
+  taskId no earlier submit got, every record-info of a created task for a ``param`` that reproduces the submitted
+  body and a status that never goes backwards;
 - ``test_callbacks``: the callbacks the target sends to the suite's receiver, and the final task states;
 - run-level judgements, last: a code 200 was reached; spec drift.
 """
@@ -23,8 +30,15 @@ import pytest
 import schemathesis
 
 from suno_conformance.suite._cases import derive
-from suno_conformance.suite._oracle import RECORD_INFO, SUBMIT, Credentials, Operation, documented_operations
-from suno_conformance.suite._runtime import Phase, current
+from suno_conformance.suite._oracle import (
+    RECORD_INFO,
+    Operation,
+    documented_operations,
+    documented_paths,
+    secured_operations,
+    undocumented_methods,
+)
+from suno_conformance.suite._runtime import UNKNOWN_TASK, CredentialProbe, Phase, credential_probes, current
 
 RUN = current()
 
@@ -86,11 +100,27 @@ def test_every_rule_has_boundary_cases() -> None:
     assert not derive().problems, "\n".join(derive().problems)
 
 
-@pytest.mark.parametrize("operation_id", [SUBMIT, RECORD_INFO])
-@pytest.mark.parametrize("credentials", [Credentials.MISSING, Credentials.WRONG], ids=str)
-def test_credentials(operation_id: str, credentials: Credentials) -> None:
-    """An otherwise valid request without our token, or with a wrong one, is refused with 401."""
-    RUN.send_credentials_probe(operation_id, credentials)
+@pytest.mark.parametrize("operation_id", [operation.operation_id for operation in secured_operations()])
+@pytest.mark.parametrize("probe", credential_probes(), ids=lambda probe: probe.name)
+def test_credentials(operation_id: str, probe: CredentialProbe) -> None:
+    """Only ``Authorization: Bearer <key>`` (any case of the scheme) gets in; every other form gets 401."""
+    RUN.send_credentials_probe(operation_id, probe)
+    if operation_id == RECORD_INFO:
+        # An unknown task: a server that looks it up before reading the credentials answers 404, not 401.
+        RUN.send_credentials_probe(operation_id, probe, task_id=UNKNOWN_TASK)
+
+
+@pytest.mark.parametrize(
+    ("path", "method"), [(path, method) for path in documented_paths() for method in undocumented_methods(path)]
+)
+def test_undocumented_methods(path: str, method: str) -> None:
+    """A method the spec does not document on a path is refused, even with content its operation accepts."""
+    RUN.send_method_probe(path, method)
+
+
+def test_task_ids_unique_in_a_burst() -> None:
+    """Submits sent back to back, within one second, each get a taskId no other submit of the run got."""
+    RUN.send_burst()
 
 
 def test_callbacks() -> None:
