@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed
 # log keeps it; a script that branches on it runs the `suno-api` command itself.
 exit_with = { status=$$?; echo "suno-api $(1) exited $$status (see its --help for what the code means)" >&2; exit $$status; }
 
-.PHONY: help venv conformance mock bench generate check-generated spec-diff lint typecheck test
+.PHONY: help venv conformance mock mutants bench generate check-generated spec-diff lint typecheck test
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -27,6 +27,9 @@ venv: $(STAMP) ## Create or refresh .venv (every other target does this itself)
 
 conformance: $(STAMP) ## The main job: the conformance suite against the embedded mock (or SUNO_BASE_URL); reports in reports/
 	@$(BIN)/suno-api conformance $(ARGS) || $(call exit_with,conformance)
+
+mutants: $(STAMP) ## Spec-derived mutants: the suite's kill score per family (FAMILIES="rule-off enum-loose" for some)
+	$(BIN)/python -m suno_conformance.mutants $(FAMILIES)
 
 mock: $(STAMP) ## Serve the mock on loopback until Ctrl+C (PORT=8765; other settings from SUNO_MOCK_*)
 	$(BIN)/suno-api mock --port $(or $(PORT),8765)

@@ -2,7 +2,8 @@
 
 Installed by the ``conformance`` extra: ``pip install 'suno-upload-extend[conformance]'``. Subpackages:
 ``suno_conformance.mock`` (the sandbox server), ``suno_conformance.suite`` (the suite) and
-``suno_conformance.defects`` (deliberately broken mocks the suite must catch). The ``suno_mock`` pytest fixture
+``suno_conformance.defects`` (deliberately broken mocks the suite must catch) and ``suno_conformance.mutants``
+(defective mocks generated from the effective spec). The ``suno_mock`` pytest fixture
 comes from ``suno_conformance.pytest_plugin``.
 """
 

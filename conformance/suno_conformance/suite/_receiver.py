@@ -90,7 +90,13 @@ class CallbackReceiver:
         server = server_class((self._host, self._port), _Handler)
         server.owner = self
         self._bound_port = int(server.server_address[1])
-        thread = threading.Thread(target=server.serve_forever, name="conformance callback receiver", daemon=True)
+        # A short poll: shutdown() waits for the loop to look again, and every run stops its receiver.
+        thread = threading.Thread(
+            target=server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="conformance callback receiver",
+            daemon=True,
+        )
         thread.start()
         self._server, self._thread = server, thread
         return self
