@@ -411,8 +411,9 @@ def _note_created(exc: SunoError, task_id: str) -> None:
 
 def _task_id_violation(task_id: object) -> None:
     if not isinstance(task_id, str) or not task_id.strip():
+        parameter = _record_route()[2]  # the polling operation's own name for it, from the effective spec
         raise ValidationError(
-            [Violation("taskId", "schema.minLength", "`taskId` must be a non-empty string.", task_id)],
+            [Violation(parameter, "schema.minLength", f"`{parameter}` must be a non-empty string.", task_id)],
             subject="the task id",
         )
 

@@ -203,7 +203,7 @@ def _rule_gaps(
             yield stale
 
 
-_BOUND_KEYS = (
+NUMERIC_BOUNDS = (
     "minimum",
     "maximum",
     "exclusiveMinimum",
@@ -213,8 +213,9 @@ _BOUND_KEYS = (
     "maxLength",
     "minItems",
     "maxItems",
-    "x-max-duration-seconds",
 )
+"""The JSON Schema keywords that bound a value by a number (the diff compares these and ``pattern``)."""
+_BOUND_KEYS = (*NUMERIC_BOUNDS, "x-max-duration-seconds")
 _NUMBER = re.compile(r"(?<![\w.{])\d+(?:\.\d+)?(?![\w}])")
 """A number a message states as a literal: not inside a name (V4_5), a placeholder ({limit}) or a word."""
 

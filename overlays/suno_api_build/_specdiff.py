@@ -48,7 +48,7 @@ from typing import Any, NoReturn
 import attrs
 
 from suno_api_build import _advice, _build, _labels, _sources
-from suno_api_build._coverage import NORMALISE_OVERLAY, Gap, check_coverage, read_errata
+from suno_api_build._coverage import NORMALISE_OVERLAY, NUMERIC_BOUNDS, Gap, check_coverage, read_errata
 
 EXIT_NO_CHANGE = 0
 EXIT_CHANGED = 1
@@ -73,18 +73,7 @@ SECTIONS = {
 """The parts of the surface a ``Change`` can be about, in report order, with their report titles."""
 
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-_BOUNDS = (
-    "minimum",
-    "maximum",
-    "exclusiveMinimum",
-    "exclusiveMaximum",
-    "multipleOf",
-    "minLength",
-    "maxLength",
-    "pattern",
-    "minItems",
-    "maxItems",
-)
+_BOUNDS = (*NUMERIC_BOUNDS, "pattern")
 _VALUE_SETS = ("enum", "x-rule-models")
 """Facts compared value by value: a change lists the values added and removed."""
 

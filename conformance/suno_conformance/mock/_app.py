@@ -11,14 +11,10 @@ Each layer is one job, in its own module, and only calls the layers below it:
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from typing import Any
 
-import httpx
 from starlette.applications import Starlette
 
-from suno_conformance.mock._clock import Clock
 from suno_conformance.mock._debug import DebugAPI
 from suno_conformance.mock._settings import MockSettings
 
@@ -34,16 +30,6 @@ class MockApp(DebugAPI):
 
     Runtime state, safe to change from a test: ``maintenance`` (bool) and ``credits`` (``None`` = unlimited).
     """
-
-    def __init__(
-        self,
-        settings: MockSettings | None = None,
-        *,
-        clock: Clock | None = None,
-        timer: Callable[[], float] = time.monotonic,
-        callback_transport: httpx.AsyncBaseTransport | None = None,
-    ) -> None:
-        super().__init__(settings, clock=clock, timer=timer, callback_transport=callback_transport)
 
 
 def create_app(
