@@ -11,32 +11,39 @@ import copy
 import functools
 from typing import Any
 
-from suno_api import find_violations
+from suno_api import find_violations, spec
 
-_CUSTOM: dict[str, Any] = {
-    "uploadUrl": "https://storage.example.com/upload/song.mp3",
-    "defaultParamFlag": True,
-    "instrumental": False,
-    "prompt": "la la la",
-    "style": "Classical",
-    "title": "Peaceful Piano Extended",
-    "continueAt": 60,
-    "model": "V4",
-    "callBackUrl": "https://api.example.com/callback",
-}
-_DEFAULT: dict[str, Any] = {
-    "uploadUrl": "https://example.com/song.mp3",
-    "defaultParamFlag": False,
-    "instrumental": True,
-    "continueAt": 30,
-    "model": "V4_5",
-    "callBackUrl": "https://example.com/callback",
-}
+
+def _custom() -> dict[str, Any]:
+    names = spec.names()
+    return {
+        names.upload_url: "https://storage.example.com/upload/song.mp3",
+        names.default_param_flag: True,
+        names.instrumental: False,
+        names.prompt: "la la la",
+        names.style: "Classical",
+        names.title: "Peaceful Piano Extended",
+        names.continue_at: 60,
+        names.model: names.model_v4,
+        names.callback_url: "https://api.example.com/callback",
+    }
+
+
+def _default() -> dict[str, Any]:
+    names = spec.names()
+    return {
+        names.upload_url: "https://example.com/song.mp3",
+        names.default_param_flag: False,
+        names.instrumental: True,
+        names.continue_at: 30,
+        names.model: names.model_v4_5,
+        names.callback_url: "https://example.com/callback",
+    }
 
 
 @functools.cache
 def _checked(name: str) -> dict[str, Any]:
-    body = {"custom": _CUSTOM, "default": _DEFAULT}[name]
+    body = {"custom": _custom, "default": _default}[name]()
     violations = find_violations(body)
     if violations:
         raise AssertionError(f"the tests' {name}-mode body breaks the effective spec: {violations}")

@@ -7,23 +7,22 @@ The documented shape and its stages are in spec/UPSTREAM.md section 2. Verificat
 from __future__ import annotations
 
 import enum
+import functools
 import logging
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import Any
 
 import attrs
 
 from suno_api._coercion import INVALID, conform_named, load_json, non_empty_string, short, status_means_failure
 from suno_api._errors import ResponseDecodeError, coerce_code
+from suno_api._names import names
 from suno_api._records import TaskRecord, record_from_data
+from suno_api._spec import schema
 from suno_api_client.models import CallbackData, CallbackPayload, CallbackTrack, CallbackType, RecordTrack, TaskStatus
 from suno_api_client.types import Unset
 
 logger = logging.getLogger("suno_api")
-
-# The final success stage ("complete (all done)"), compared by value rather than through the generated enum's
-# member; the `error` stage and undocumented ones such as `failed` are failures by name (status_means_failure).
-_COMPLETE: Final = "complete"
 
 
 class CallbackShape(enum.StrEnum):
@@ -36,12 +35,12 @@ class CallbackShape(enum.StrEnum):
     clients expect this, and some senders send it; decoded as a ``TaskRecord``."""
 
 
-_SNAKE_ONLY_TRACK_KEYS: Final = frozenset(
-    {"audio_url", "source_audio_url", "stream_audio_url", "source_stream_audio_url", "image_url", "model_name"}
-)
-_CAMEL_ONLY_TRACK_KEYS: Final = frozenset(
-    {"audioUrl", "sourceAudioUrl", "streamAudioUrl", "sourceStreamAudioUrl", "imageUrl", "modelName"}
-)
+@functools.cache
+def _track_key_styles() -> tuple[frozenset[str], frozenset[str]]:
+    """Return the keys only a callback track has (snake_case), and those only a record-info track has."""
+    snake = frozenset(schema("CallbackTrack").get("properties", {}))
+    camel = frozenset(schema("RecordTrack").get("properties", {}))
+    return snake - camel, camel - snake
 
 
 def _decode_track(item: object, path: str) -> CallbackTrack | RecordTrack | None:
@@ -49,7 +48,8 @@ def _decode_track(item: object, path: str) -> CallbackTrack | RecordTrack | None
     if not isinstance(item, Mapping):
         return None
     keys = set(item)
-    if keys & _SNAKE_ONLY_TRACK_KEYS and not keys & _CAMEL_ONLY_TRACK_KEYS:
+    snake_only, camel_only = _track_key_styles()
+    if keys & snake_only and not keys & camel_only:
         conformed = conform_named(item, "CallbackTrack", path)
         return None if conformed is None else CallbackTrack.from_dict(conformed)
     conformed = conform_named(item, "RecordTrack", path)
@@ -99,7 +99,8 @@ class CallbackEvent:
         """True for the final success stage: ``complete`` with code 200 (or no code), or status ``SUCCESS``."""
         if self.record is not None:
             return self.record.succeeded and self.code in (None, 200)
-        return self.callback_type == _COMPLETE and self.code in (None, 200)
+        # The final stage compared by value, never through the generated enum's member (see _records).
+        return self.callback_type == names().stage_complete and self.code in (None, 200)
 
     @property
     def failed(self) -> bool:
@@ -123,10 +124,11 @@ def _load_callback_body(body: bytes | str | Mapping[str, Any]) -> Mapping[str, A
 
 def callback_task_id(body: Mapping[str, Any]) -> str | None:
     """Return the task id a callback body names (``data.task_id``, or ``data.taskId`` in the record-info shape)."""
-    data = body.get("data")
+    spec_names = names()
+    data = body.get(spec_names.callback_data)
     if not isinstance(data, Mapping):
         return None
-    for key in ("task_id", "taskId"):
+    for key in (spec_names.callback_task_id, spec_names.record_task_id):
         value = non_empty_string(data.get(key))
         if value is not None:
             return value
@@ -134,22 +136,25 @@ def callback_task_id(body: Mapping[str, Any]) -> str | None:
 
 
 def _envelope_message(body: Mapping[str, Any]) -> str | None:
-    msg = body.get("msg")
+    msg = body.get(names().callback_msg)
     return msg if isinstance(msg, str) else None
 
 
 def decode_callback(body: Mapping[str, Any]) -> CallbackEvent:
     """Decode an already-parsed callback body; see ``parse_callback``."""
-    data = body.get("data")
+    spec_names = names()
+    data = body.get(spec_names.callback_data)
     task_id = callback_task_id(body)
-    code = coerce_code(body.get("code"))
-    if isinstance(data, Mapping) and ("callbackType" in data or "task_id" in data):
+    code = coerce_code(body.get(spec_names.callback_code))
+    task_key = spec_names.callback_task_id
+    if isinstance(data, Mapping) and (spec_names.callback_type in data or task_key in data):
         if task_id is None:
-            raise ResponseDecodeError("callback body has no data.task_id")
-        # Missing or unusable callbackType: the event still carries the task id and tracks, with no stage.
-        conformed = conform_named({**data, "task_id": task_id}, "CallbackData", "data")
+            raise ResponseDecodeError(f"callback body has no data.{task_key}")
+        # Missing or unusable stage: the event still carries the task id and tracks, with no stage.
+        conformed = conform_named({**data, task_key: task_id}, "CallbackData", spec_names.callback_data)
         callback_type = None if conformed is None else CallbackData.from_dict(conformed).callback_type
-        full = conform_named({**body, "code": code, "data": conformed}, "CallbackPayload", "")
+        envelope = {**body, spec_names.callback_code: code, spec_names.callback_data: conformed}
+        full = conform_named(envelope, "CallbackPayload", "")
         payload = None if full is None else CallbackPayload.from_dict(full)
         return CallbackEvent(
             shape=CallbackShape.CALLBACK,
@@ -158,19 +163,20 @@ def decode_callback(body: Mapping[str, Any]) -> CallbackEvent:
             status=None,
             code=code,
             message=_envelope_message(body),
-            tracks=_decode_tracks(data.get("data"), "data.data"),
+            tracks=_decode_tracks(data.get(spec_names.callback_tracks), "data.data"),
             payload=payload,
             record=None,
             raw=body,
         )
-    if isinstance(data, Mapping) and ("taskId" in data or "status" in data):
+    if isinstance(data, Mapping) and (spec_names.record_task_id in data or spec_names.record_status in data):
         logger.info(
             "callback body is record-info shaped (data.taskId, data.status), not the documented callback shape"
             " (data.callbackType, data.task_id); decoded as a TaskRecord"
         )
         record = record_from_data(data)
-        response = data.get("response")
-        tracks = _decode_tracks(response.get("sunoData") if isinstance(response, Mapping) else None, "data.response")
+        response = data.get(spec_names.record_response)
+        listed = response.get(spec_names.response_tracks) if isinstance(response, Mapping) else None
+        tracks = _decode_tracks(listed, "data.response")
         status = None if isinstance(record.status, Unset) else record.status
         return CallbackEvent(
             shape=CallbackShape.RECORD_INFO,

@@ -34,6 +34,7 @@ with the client's secrets before it becomes part of a message, and excerpts are 
 
 from __future__ import annotations
 
+import functools
 import math
 import reprlib
 from collections.abc import Iterable, Mapping, Sequence
@@ -41,6 +42,7 @@ from typing import Any, ClassVar
 
 import attrs
 
+from suno_api._names import names
 from suno_api._redaction import excerpt, redact
 
 _short = reprlib.Repr()
@@ -253,6 +255,13 @@ def _server_text(envelope: object, text: str, secrets: Iterable[str]) -> str:
     return " ".join(excerpt(found, secrets, _SERVER_TEXT_LIMIT).split())
 
 
+@functools.cache
+def _envelope_keys() -> tuple[str, str]:
+    """Return the envelope's code and message keys, read from the spec once (every answer goes through here)."""
+    spec_names = names()
+    return spec_names.envelope_code, spec_names.envelope_msg
+
+
 def error_from_response(
     http_status: int,
     envelope: object,
@@ -277,8 +286,9 @@ def error_from_response(
         secrets: Secrets to redact from the server's text before it becomes part of the message.
     """
     body: Mapping[str, Any] = envelope if isinstance(envelope, Mapping) else {}
-    code = coerce_code(body.get("code"))
-    raw_msg = body.get("msg")
+    code_key, msg_key = _envelope_keys()
+    code = coerce_code(body.get(code_key))
+    raw_msg = body.get(msg_key)
     msg = redact(raw_msg.strip(), secrets) if isinstance(raw_msg, str) else ""
     if code is not None and code != 200:
         effective = code

@@ -21,28 +21,17 @@ import attrs
 
 from suno_api._coercion import INVALID, conform_named, load_json, non_empty_string, status_means_failure
 from suno_api._errors import ResponseDecodeError, error_from_response
+from suno_api._names import names
 from suno_api._redaction import excerpt
-from suno_api._spec import schema
 from suno_api_client.models import RecordTrack, TaskStatus
 from suno_api_client.models import TaskRecord as _GeneratedTaskRecord
 from suno_api_client.types import Unset
 
-# The one documented final success status ("SUCCESS (all tracks done)"). Compared by value, never through the
-# generated enum's member, so a regeneration that renames the member cannot break decoding.
-_SUCCESS = "SUCCESS"
 _RECORD = "TaskRecord"
-_SUBMIT_DATA = "UploadExtendData"
 
 
 def _snake(name: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
-
-
-@functools.cache
-def _task_id_key(name: str) -> str:
-    """Return the id property a schema requires (``taskId``), read from the spec rather than written here."""
-    required: list[str] = list(schema(name).get("required", ()))
-    return next(key for key in required if key.lower().endswith("id"))
 
 
 def _shown(value: object, secrets: Iterable[str]) -> str:
@@ -112,7 +101,9 @@ class TaskRecord(_GeneratedTaskRecord):
     @property
     def succeeded(self) -> bool:
         """True when the status is ``SUCCESS`` (every track done)."""
-        return self.status_name == _SUCCESS
+        # The final success status compared by value, never through the generated enum's member, so a
+        # regeneration that renames or drops the member cannot break decoding.
+        return self.status_name == names().status_success
 
     @property
     def failed(self) -> bool:
@@ -155,7 +146,8 @@ def record_from_data(
             http_status=http_status,
             secrets=secrets,
         )
-    key = _task_id_key(_RECORD)
+    spec_names = names()
+    key = spec_names.record_task_id
     filled: dict[str, Any] = dict(data)
     sent = non_empty_string(filled.get(key))
     if task_id and sent is None:
@@ -168,7 +160,7 @@ def record_from_data(
             http_status=http_status,
             secrets=secrets,
         )
-    conformed = conform_named(filled, _RECORD, "data")
+    conformed = conform_named(filled, _RECORD, spec_names.envelope_data)
     if conformed is None:
         raise ResponseDecodeError(
             f"record-info answer has a task record without {key}", http_status=http_status, secrets=secrets
@@ -239,17 +231,25 @@ def check_envelope(
     return decoded
 
 
+@functools.cache
+def _submit_keys() -> tuple[str, tuple[str, str]]:
+    """Return the envelope's data key and the task id's documented and snake_case spellings (read once)."""
+    spec_names = names()
+    key = spec_names.submit_task_id
+    return spec_names.envelope_data, (key, _snake(key))
+
+
 def _submit_task_id(envelope: Mapping[str, Any]) -> str | None:
     """Return the id of a successful submit: ``data.taskId`` as documented, else the spellings seen in the wild.
 
     ``data.task_id`` (the callback's spelling) and the same two names at the root of the envelope; see
     spec/ERRATA.md E-18. The documented place wins when several are present.
     """
-    key = _task_id_key(_SUBMIT_DATA)
-    data = envelope.get("data")
+    data_key, keys = _submit_keys()
+    data = envelope.get(data_key)
     places = (data, envelope) if isinstance(data, Mapping) else (envelope,)
     for place in places:
-        for name in (key, _snake(key)):
+        for name in keys:
             found = non_empty_string(place.get(name))
             if found is not None:
                 return found
@@ -269,7 +269,7 @@ def decode_submit_response(
     task_id = _submit_task_id(envelope)
     if task_id is None:
         raise ResponseDecodeError(
-            f"upload-extend answer reports success but carries no data.{_task_id_key(_SUBMIT_DATA)}",
+            f"upload-extend answer reports success but carries no data.{names().submit_task_id}",
             http_status=http_status,
             body=content,
             secrets=secrets,
@@ -288,7 +288,8 @@ def decode_record_response(
             record of another task.
     """
     envelope = check_envelope(http_status, headers, content, task_id=task_id, what="record-info", secrets=secrets)
-    return record_from_data(envelope.get("data"), task_id=task_id, http_status=http_status, secrets=secrets)
+    data = envelope.get(names().envelope_data)
+    return record_from_data(data, task_id=task_id, http_status=http_status, secrets=secrets)
 
 
 def parse_record_info(body: bytes | str | Mapping[str, Any], *, task_id: str | None = None) -> TaskRecord:
@@ -307,4 +308,4 @@ def parse_record_info(body: bytes | str | Mapping[str, Any], *, task_id: str | N
     else:
         raw = body.encode() if isinstance(body, str) else body
         envelope = check_envelope(200, {}, raw, task_id=task_id, what="record-info")
-    return record_from_data(envelope.get("data"), task_id=task_id)
+    return record_from_data(envelope.get(names().envelope_data), task_id=task_id)

@@ -14,6 +14,8 @@ from typing import Any
 
 import attrs
 
+from suno_api._messages import rule_message
+
 _PACKAGED_NAME = "_effective_spec.json"
 REQUEST_SCHEMA = "UploadExtendRequest"
 
@@ -77,7 +79,7 @@ def rules() -> tuple[Rule, ...]:
             index=index,
             id=item["x-rule-id"],
             field=item["x-rule-field"],
-            message=" ".join(item["x-rule-message"].split()),
+            message=rule_message(item),  # its {placeholders} filled from the rule itself
             source=" ".join(item["x-rule-source"].split()),
             models=tuple(item.get("x-rule-models", ())),
             schema=item,

@@ -3,7 +3,9 @@
 The rules are not written here: they are the ``allOf`` items of ``UploadExtendRequest`` in the effective spec
 (from ``overlays/rules.overlay.yaml``), checked by jsonschema-rs, which handles ``multipleOf: 0.01`` exactly
 where python-jsonschema's float division rejects 0.07 or 0.29. This module only turns the validator's errors
-into violations a user can act on, and applies the audio-aware rules when the caller knows the duration.
+into violations a user can act on, and applies the audio-aware rules when the caller knows the duration. Their
+messages are the overlay's texts with the placeholders filled from the schema (``_messages``): the bounds they
+state are the ones enforced.
 
 Two client-side checks come first, because no schema can express them:
 
@@ -28,7 +30,8 @@ from typing import TYPE_CHECKING, Any, Final
 import jsonschema_rs
 
 from suno_api._errors import ValidationError, Violation
-from suno_api._spec import REQUEST_SCHEMA, effective_spec, enum_values, rules, schema
+from suno_api._messages import choices, field_values, fill, number, rule_values
+from suno_api._spec import REQUEST_SCHEMA, effective_spec, rules, schema
 
 if TYPE_CHECKING:
     from suno_api_client.models import UploadExtendRequest
@@ -165,6 +168,11 @@ def _hints() -> Mapping[str, Mapping[str, str]]:
     return hints
 
 
+@functools.cache
+def _field_values(field: str) -> Mapping[str, str]:
+    return field_values(schema(REQUEST_SCHEMA), field, effective_spec())
+
+
 def _kind_details(error: jsonschema_rs.ValidationError) -> tuple[str | None, Any]:
     """Return (the missing property for ``required``, the limit or expectation for other keywords)."""
     kind = error.kind
@@ -175,8 +183,31 @@ def _kind_details(error: jsonschema_rs.ValidationError) -> tuple[str | None, Any
     return missing, None
 
 
-def _format_allowed(values: Any) -> str:
-    return ", ".join(str(value) for value in values)
+def hint_message(field: str, keyword: str, *, value: Any = None, detail: Any = None) -> str:
+    """Return what to tell the user when ``field`` breaks the schema keyword ``keyword`` with ``value``.
+
+    The field's x-field-hints entry for the keyword, else a generic message; either is filled from the field's
+    schema (its bounds, steps and enum) and from the case (``detail`` is the validator's limit or list).
+
+    Raises:
+        MessageError: the text uses a placeholder that is unknown or has no value for this field.
+    """
+    listed = isinstance(detail, list | tuple)
+    values = {
+        **_field_values(field),
+        "field": field,
+        "value": number(value),
+        "limit": number(detail),
+        "expected": choices(detail) if listed else str(detail),
+    }
+    if listed:
+        values["allowed"] = choices(detail)
+    hint = _hints().get(field, {}).get(keyword)
+    template = hint or _GENERIC_MESSAGES.get(keyword)
+    if template is None:
+        return f"`{field}` is invalid."
+    where = f"x-field-hints.{field}.{keyword}" if hint else f"the generic message for {keyword}"
+    return fill(template, values, subject=where)
 
 
 def _schema_violation(error: jsonschema_rs.ValidationError, body: Mapping[str, Any]) -> Violation:
@@ -184,17 +215,10 @@ def _schema_violation(error: jsonschema_rs.ValidationError, body: Mapping[str, A
     missing, detail = _kind_details(error)
     field = str(missing) if keyword == "required" and missing else ".".join(map(str, error.instance_path))
     value: Any = error.instance if error.instance_path else None
-    if field == "model":
-        allowed = _format_allowed(enum_values("SunoModel"))
+    if keyword in _GENERIC_MESSAGES or keyword in _hints().get(field, {}):
+        message = hint_message(field, keyword, value=value, detail=detail)
     else:
-        allowed = _format_allowed(detail) if isinstance(detail, list) else str(detail)
-    template = _hints().get(field, {}).get(keyword) or _GENERIC_MESSAGES.get(keyword)
-    if template is None:
         message = f"`{field}` is invalid: {error.message}"
-    else:
-        message = " ".join(
-            template.format(field=field, value=value, allowed=allowed, limit=detail, expected=allowed).split()
-        )
     if not field and keyword == "type":
         message, value = "The body must be a JSON object.", body
     return Violation(field=field, rule_id=f"schema.{keyword}", message=message, value=value)
@@ -223,14 +247,22 @@ def _audio_violations(body: Mapping[str, Any], duration: float) -> Iterator[Viol
     audio_rules = _audio_rules()
     limit_rule = audio_rules["upload-duration-limit"]
     limit = float(limit_rule["x-max-duration-seconds"])
+    measured = {"duration": number(duration)}
     if duration > limit:
-        message = limit_rule["x-rule-message"].format(duration=f"{duration:g}", limit=f"{limit:g}")
-        yield Violation(limit_rule["x-rule-field"], "upload-duration-limit", " ".join(message.split()), duration)
-    continue_at = body.get("continueAt")
+        message = fill(
+            limit_rule["x-rule-message"], {**rule_values(limit_rule), **measured}, subject="rule upload-duration-limit"
+        )
+        yield Violation(limit_rule["x-rule-field"], "upload-duration-limit", message, duration)
     within_rule = audio_rules["continue-at-within-audio"]
+    field = within_rule["x-rule-field"]
+    continue_at = body.get(field)
     if isinstance(continue_at, int | float) and not isinstance(continue_at, bool) and continue_at >= duration:
-        message = within_rule["x-rule-message"].format(duration=f"{duration:g}")
-        yield Violation(within_rule["x-rule-field"], "continue-at-within-audio", " ".join(message.split()), continue_at)
+        message = fill(
+            within_rule["x-rule-message"],
+            {**rule_values(within_rule), **measured},
+            subject="rule continue-at-within-audio",
+        )
+        yield Violation(field, "continue-at-within-audio", message, continue_at)
 
 
 def read_audio_duration(path: str | os.PathLike[str]) -> float:

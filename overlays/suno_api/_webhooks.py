@@ -21,12 +21,11 @@ from typing import Any, Final
 
 from suno_api._callbacks import CallbackEvent, callback_task_id, decode_callback
 from suno_api._errors import ConfigurationError, ResponseDecodeError, WebhookVerificationError
+from suno_api._names import names
 from suno_api._signature import compute_signature
 
 logger = logging.getLogger("suno_api")
 
-TIMESTAMP_HEADER: Final = "X-Webhook-Timestamp"
-SIGNATURE_HEADER: Final = "X-Webhook-Signature"
 #: Accepted distance between a callback's timestamp and now, in seconds (either way: replay or clock skew).
 DEFAULT_TOLERANCE: Final = 300.0
 #: Bodies larger than this are refused by the ASGI app before reading further (callbacks are a few kB).
@@ -73,9 +72,11 @@ def verify_webhook(
         raise ConfigurationError("the webhook secret is empty")
     if not 0 <= tolerance < math.inf:
         raise ConfigurationError(f"tolerance must be a finite number of seconds >= 0; got {tolerance!r}")
-    timestamp = _header(headers, TIMESTAMP_HEADER)
-    signature = _header(headers, SIGNATURE_HEADER)
-    missing = [name for name, value in ((TIMESTAMP_HEADER, timestamp), (SIGNATURE_HEADER, signature)) if not value]
+    spec_names = names()
+    timestamp_header, signature_header = spec_names.timestamp_header, spec_names.signature_header
+    timestamp = _header(headers, timestamp_header)
+    signature = _header(headers, signature_header)
+    missing = [name for name, value in ((timestamp_header, timestamp), (signature_header, signature)) if not value]
     if missing or timestamp is None or signature is None:
         raise WebhookVerificationError(
             f"missing header {' and '.join(missing)}: the callback is not signed (is signing enabled on the account?)"
@@ -83,14 +84,14 @@ def verify_webhook(
     try:
         sent_at = float(timestamp)
     except ValueError:
-        raise WebhookVerificationError(f"{TIMESTAMP_HEADER} is not a unix time: {timestamp[:40]!r}") from None
+        raise WebhookVerificationError(f"{timestamp_header} is not a unix time: {timestamp[:40]!r}") from None
     current = time.time() if now is None else now
     age = current - sent_at
     if not abs(age) <= tolerance:  # `not <=` also rejects NaN
         hint = " (it looks like milliseconds; the scheme uses seconds)" if sent_at > current * 100 else ""
         direction = "old" if age > 0 else "in the future"
         raise WebhookVerificationError(
-            f"{TIMESTAMP_HEADER} is {abs(age):.0f} s {direction}, outside the ±{tolerance:g} s window: a replay,"
+            f"{timestamp_header} is {abs(age):.0f} s {direction}, outside the ±{tolerance:g} s window: a replay,"
             f" or a clock out of sync{hint}"
         )
     try:
@@ -105,7 +106,7 @@ def verify_webhook(
     expected = compute_signature(secret, task_id, timestamp)
     if not hmac.compare_digest(expected.encode("ascii"), signature.encode("utf-8", "replace")):
         raise WebhookVerificationError(
-            f"{SIGNATURE_HEADER} does not match: wrong secret, or the body's task id ({task_id}) or the timestamp"
+            f"{signature_header} does not match: wrong secret, or the body's task id ({task_id}) or the timestamp"
             " differ from what was signed"
         )
     return decode_callback(decoded)

@@ -35,6 +35,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from suno_api_build import _names
+
 OVERLAY_ORDER = ("normalise", "rules")
 """Overlay documents ``overlays/<name>.overlay.yaml``, applied in this order."""
 
@@ -157,12 +159,16 @@ class BrokenAction(NamedTuple):
 
 
 def _retargeted(action: dict[str, Any], moves: Mapping[str, str]) -> dict[str, Any]:
-    """Return ``action`` with each moved path (``$.paths['/old']``) in its target and copy source renamed."""
+    """Return ``action`` with each moved path renamed: in its target and copy source, and in x-names pointers."""
     moved = dict(action)
     for key in ("target", "copy"):
         if isinstance(moved.get(key), str):
             for old, new in moves.items():
                 moved[key] = moved[key].replace(f"['{old}']", f"['{new}']").replace(f'["{old}"]', f'["{new}"]')
+    update = moved.get("update")
+    if isinstance(update, Mapping) and isinstance(update.get(_names.NAMES_KEY), Mapping):
+        pointers = {role: _names.moved_pointer(str(p), moves) for role, p in update[_names.NAMES_KEY].items()}
+        moved["update"] = {**update, _names.NAMES_KEY: pointers}
     return moved
 
 
@@ -197,7 +203,10 @@ def apply_overlays_partially(
             if problem is None:
                 apply_overlay(document, {"actions": [action]})
                 if "update" in action:
-                    problem = _undefined_required(action["update"], [m.value for m in _matches(document, target)])
+                    nodes = [m.value for m in _matches(document, target)]
+                    problem = _undefined_required(action["update"], nodes) or _broken_links(
+                        action["update"], nodes, document
+                    )
             if problem is not None:
                 broken.append(BrokenAction(path.name, index, target, problem))
     return document, broken
@@ -227,6 +236,76 @@ def _undefined_required(update: Any, nodes: Sequence[Any]) -> str | None:
     )
 
 
+def _operations(document: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
+    for item in (document.get("paths") or {}).values():
+        for operation in item.values() if isinstance(item, Mapping) else ():
+            if isinstance(operation, Mapping):
+                yield operation
+
+
+def _schema_at(document: Mapping[str, Any], schema: Any, steps: Sequence[str]) -> bool:
+    """Whether the properties ``steps`` lead somewhere in ``schema`` (through ``$ref``, ``allOf``, ``anyOf``...)."""
+    if not steps:
+        return True
+    if not isinstance(schema, Mapping):
+        return False
+    ref = schema.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/"):
+        target: Any = document
+        for part in ref[2:].split("/"):
+            target = target.get(part) if isinstance(target, Mapping) else None
+        if _schema_at(document, target, steps):
+            return True
+    branches = [branch for key in ("allOf", "anyOf", "oneOf") for branch in schema.get(key, [])]
+    if any(_schema_at(document, branch, steps) for branch in branches):
+        return True
+    properties = schema.get("properties")
+    return (
+        isinstance(properties, Mapping)
+        and steps[0] in properties
+        and _schema_at(document, properties[steps[0]], steps[1:])
+    )
+
+
+def _link_gaps(link: Mapping[str, Any], response: Mapping[str, Any], document: Mapping[str, Any]) -> Iterator[str]:
+    """Yield what one link names that the spec does not have: its operation, a parameter, a response field."""
+    operation = next((op for op in _operations(document) if op.get("operationId") == link.get("operationId")), None)
+    if operation is None:
+        yield f"operation {link.get('operationId')!r}"
+        return
+    parameters = {p.get("name") for p in operation.get("parameters", []) if isinstance(p, Mapping)}
+    bodies = [media.get("schema") for media in (response.get("content") or {}).values() if isinstance(media, Mapping)]
+    for name, expression in (link.get("parameters") or {}).items():
+        if name not in parameters:
+            yield f"parameter {name!r} of {link.get('operationId')}"
+        prefix = "$response.body#/"
+        if isinstance(expression, str) and expression.startswith(prefix):
+            steps = [step.replace("~1", "/").replace("~0", "~") for step in expression[len(prefix) :].split("/")]
+            if not any(_schema_at(document, body, steps) for body in bodies):
+                yield f"response field {expression[len(prefix) - 1 :]!r}"
+
+
+def _broken_links(update: Any, nodes: Sequence[Any], document: Mapping[str, Any]) -> str | None:
+    """Say what the links an update sets name that the spec no longer has (upstream renamed a field?)."""
+    links = update.get("links") if isinstance(update, Mapping) else None
+    if not isinstance(links, Mapping):
+        return None
+    missing = [
+        f"{name}: {gap}"
+        for node in nodes
+        if isinstance(node, Mapping)
+        for name, link in links.items()
+        if isinstance(link, Mapping)
+        for gap in _link_gaps(link, node, document)
+    ]
+    if not missing:
+        return None
+    return (
+        f"sets links naming what the spec no longer has ({'; '.join(dict.fromkeys(missing))}; upstream renamed or"
+        " removed it?): rename it in this action's links, or drop the link"
+    )
+
+
 def broken_actions(spec: dict[str, Any], overlay_files: Sequence[Path]) -> Iterator[str]:
     """Apply the overlays in order to a copy of ``spec``, yielding a message for each action that matches nothing.
 
@@ -236,14 +315,36 @@ def broken_actions(spec: dict[str, Any], overlay_files: Sequence[Path]) -> Itera
         yield str(broken)
 
 
-def apply_overlays(spec: dict[str, Any], overlay_files: Sequence[Path]) -> dict[str, Any]:
-    """Return the effective spec: ``spec`` with every overlay applied; raise if any action is broken."""
-    document, broken = apply_overlays_partially(spec, overlay_files)
+def _refusal(broken: Sequence[BrokenAction], dead: Sequence[_names.DeadName]) -> str:
+    """Say why the overlays did not yield a trustworthy effective spec: broken actions, then dead name roles."""
+    parts = []
     if broken:
-        raise BuildError(
+        parts.append(
             "overlay actions whose target matches nothing (upstream changed the spec, or the overlay has a typo;"
             " edit the overlay named):\n  " + "\n  ".join(map(str, broken))
         )
+    if dead:
+        parts.append(
+            "spec names that hand-written code depends on no longer resolve (see x-names in"
+            f" {_names.NORMALISE_OVERLAY}):\n  " + "\n  ".join(str(name) for name in dead)
+        )
+    return "\n".join(parts)
+
+
+def apply_overlays(
+    spec: dict[str, Any], overlay_files: Sequence[Path], *, code_root: Path | None = None
+) -> dict[str, Any]:
+    """Return the effective spec: ``spec`` with every overlay applied; raise if any action or name role is broken.
+
+    Every role of ``x-names`` must resolve in the result; ``code_root`` is the checkout whose hand-written code
+    is searched for the uses of a role that does not (None: report the roles alone).
+    """
+    document, broken = apply_overlays_partially(spec, overlay_files)
+    # The names are checked even when actions broke: a rename upstream breaks both, and the code to edit
+    # matters as much as the overlay action.
+    dead = _names.dead_names(document, code_root)
+    if broken or dead:
+        raise BuildError(_refusal(broken, dead))
     return document
 
 
@@ -265,14 +366,21 @@ def _inline_single_all_of(node: Any) -> Iterator[str]:
         yield "#" + "".join(f"/{part}" for part in path)
 
 
+def _wrappers_message(spec: dict[str, Any]) -> str | None:
+    wrappers = list(_inline_single_all_of(spec))
+    if not wrappers:
+        return None
+    return (
+        "single-item inline allOf wrappers remain (openapi-python-client turns them into empty classes);"
+        " add a flatten action to overlays/normalise.overlay.yaml for:\n  " + "\n  ".join(wrappers)
+    )
+
+
 def check_generator_input(spec: dict[str, Any]) -> None:
     """Refuse a spec the generator would silently mistranslate."""
-    wrappers = list(_inline_single_all_of(spec))
-    if wrappers:
-        raise BuildError(
-            "single-item inline allOf wrappers remain (openapi-python-client turns them into empty classes);"
-            " add a flatten action to overlays/normalise.overlay.yaml for:\n  " + "\n  ".join(wrappers)
-        )
+    message = _wrappers_message(spec)
+    if message:
+        raise BuildError(message)
 
 
 def validate_openapi(spec: dict[str, Any], name: str) -> None:
@@ -390,8 +498,13 @@ def _overlaid(spec_path: Path, overlays_dir: Path) -> tuple[dict[str, Any], dict
     spec, note = load_vendored(spec_path)
     if note:
         print(f"note: {note}", file=sys.stderr)
-    effective = apply_overlays(spec, overlay_paths(overlays_dir))
-    check_generator_input(effective)
+    effective, broken = apply_overlays_partially(spec, overlay_paths(overlays_dir))
+    # Every reason at once: broken actions, dead name roles (with the code using them), leftover wrappers.
+    dead = _names.dead_names(effective, overlays_dir.parent)
+    problems = [_refusal(broken, dead)] if broken or dead else []
+    wrappers = None if broken else _wrappers_message(effective)
+    if problems or wrappers:
+        raise BuildError("\n".join([*problems, *([wrappers] if wrappers else [])]))
     return spec, effective
 
 

@@ -22,15 +22,19 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import attrs
 
+from suno_api_build import _names
+
 MODEL_ENUM = "SunoModel"
-LIMITED_FIELDS = ("prompt", "style", "title")
-"""The request fields upstream gives per-model character limits for."""
+LIMITED_ROLES = ("prompt", "style", "title")
+"""The ``x-names`` roles of the request fields upstream gives per-model character limits for."""
+MODEL_ROLE = "model"
+"""The ``x-names`` role of the request field choosing the model."""
 RULES_OVERLAY = "overlays/rules.overlay.yaml"
 NORMALISE_OVERLAY = "overlays/normalise.overlay.yaml"
 ERRATA = "spec/ERRATA.md"
@@ -109,10 +113,20 @@ def _named_fields(schema: Any, negated: bool = False) -> Iterator[tuple[str, boo
     yield from _named_fields(schema.get("not"), not negated)
 
 
-def _selected_models(rule: Mapping[str, Any]) -> list[str] | None:
+def spec_name(effective: Mapping[str, Any], role: str) -> str:
+    """Return the name the ``x-names`` role ``role`` gives in ``effective`` (the role itself when it gives none).
+
+    A dead role is reported by overlay health (``_names``); coverage goes on with the role's own spelling.
+    """
+    pointer = _names.declared(effective).get(role)
+    found = _names.resolve(effective, pointer) if pointer is not None else None
+    return found or role
+
+
+def _selected_models(rule: Mapping[str, Any], model_field: str) -> list[str] | None:
     """Return the models a rule's ``if`` selects, or None when it does not look at the model."""
     condition = rule.get("if")
-    model = condition.get("properties", {}).get("model", {}) if isinstance(condition, Mapping) else {}
+    model = condition.get("properties", {}).get(model_field, {}) if isinstance(condition, Mapping) else {}
     if "enum" in model:
         return list(model["enum"])
     if "const" in model:
@@ -154,10 +168,16 @@ def _stale_source(rule_id: str, source: Any, spec_text: str, numbers: str = "") 
 
 
 def _rule_gaps(
-    rule: Mapping[str, Any], models: list[str], fields: Mapping[str, Any], spec_text: str, request_schema: str
+    rule: Mapping[str, Any],
+    models: list[str],
+    fields: Mapping[str, Any],
+    spec_text: str,
+    request_schema: str,
+    *,
+    model_field: str,
 ) -> Iterator[Gap]:
     rule_id = str(rule.get("x-rule-id", "?"))
-    declared, selected = rule.get("x-rule-models"), _selected_models(rule)
+    declared, selected = rule.get("x-rule-models"), _selected_models(rule, model_field)
     if declared is not None and selected is not None and set(declared) != set(selected):
         yield Gap(
             "models-mismatch",
@@ -262,11 +282,50 @@ def _stale_message(subject: str, message: Any, bounds: set[float], models: list[
             )
 
 
+PLACEHOLDERS = frozenset(
+    {
+        "allowed",
+        "duration",
+        "exclusiveMaximum",
+        "exclusiveMinimum",
+        "expected",
+        "field",
+        "limit",
+        "maxDuration",
+        "maxLength",
+        "maxLengthByModel",
+        "maximum",
+        "minLength",
+        "minimum",
+        "models",
+        "multipleOf",
+        "value",
+    }
+)
+"""The placeholders a text of the rules overlay may use: the runtime fills them (``suno_api._messages``, which
+the build never imports; a test keeps the two lists equal)."""
+_PLACEHOLDER = re.compile(r"(?<!\{)\{([^{}!:]*)[^{}]*\}(?!\})")
+
+
+def _placeholder_gaps(subject: str, text: Any) -> Iterator[Gap]:
+    """Yield a gap when ``text`` uses a placeholder the runtime cannot fill (a typo would fail at load)."""
+    unknown = sorted(set(_PLACEHOLDER.findall(text)) - PLACEHOLDERS) if isinstance(text, str) else []
+    if unknown:
+        yield Gap(
+            "unknown-placeholder",
+            subject,
+            f"{subject}: its text uses {', '.join('{' + name + '}' for name in unknown)}, which nothing fills"
+            f" (known: {', '.join(sorted(PLACEHOLDERS))}): correct the text",
+            RULES_OVERLAY,
+        )
+
+
 def _message_gaps(
     rules: list[Mapping[str, Any]], hints: Mapping[str, Any], fields: Mapping[str, Any], models: list[str]
 ) -> Iterator[Gap]:
     for rule in rules:
         subject = f"rule {rule.get('x-rule-id', '?')}"
+        yield from _placeholder_gaps(subject, rule.get("x-rule-message"))
         known = set(models) | {str(model) for model in rule.get("x-rule-models", [])}
         yield from _stale_message(
             subject, rule.get("x-rule-message"), set(_bounds(rule)), sorted(known), rule.get("x-rule-models")
@@ -274,20 +333,27 @@ def _message_gaps(
     for name, hint in hints.items():
         bounds = {*_bounds(fields.get(name)), *(bound for rule in rules for bound in _bounds(rule, name))}
         for key, text in hint.items() if isinstance(hint, Mapping) else ():
+            yield from _placeholder_gaps(f"x-field-hints.{name}.{key}", text)
             yield from _stale_message(f"x-field-hints.{name}.{key}", text, bounds, models, None)
 
 
-def _limit_gaps(rules: list[Mapping[str, Any]], models: list[str], fields: Mapping[str, Any]) -> Iterator[Gap]:
+def _limit_gaps(
+    rules: list[Mapping[str, Any]],
+    models: list[str],
+    fields: Mapping[str, Any],
+    model_field: str,
+    limited_fields: Sequence[str],
+) -> Iterator[Gap]:
     limits: defaultdict[tuple[str, str], dict[str, Any]] = defaultdict(dict)
     for rule in rules:
         then = rule.get("then")
         bounded = then.get("properties", {}) if isinstance(then, Mapping) else {}
-        applies_to = _selected_models(rule) or rule.get("x-rule-models") or models
+        applies_to = _selected_models(rule, model_field) or rule.get("x-rule-models") or models
         for field, schema in bounded.items():
             if isinstance(schema, Mapping) and "maxLength" in schema:
                 for model in applies_to:
                     limits[model, field][str(rule.get("x-rule-id", "?"))] = schema["maxLength"]
-    limited = [field for field in dict.fromkeys([*LIMITED_FIELDS, *(f for _, f in limits)]) if field in fields]
+    limited = [field for field in dict.fromkeys([*limited_fields, *(f for _, f in limits)]) if field in fields]
     for model in models:
         missing = [field for field in limited if (model, field) not in limits]
         if missing:
@@ -351,10 +417,12 @@ def check_coverage(effective: Mapping[str, Any], errata: str = "") -> tuple[Gap,
     hints: Mapping[str, Any] = request.get("x-field-hints", {})
     spec_text = _squash("\n".join(_spec_text(effective)))
 
+    model_field = spec_name(effective, MODEL_ROLE)
+    limited_fields = [spec_name(effective, role) for role in LIMITED_ROLES]
     gaps: list[Gap] = []
     for rule in rules:
-        gaps.extend(_rule_gaps(rule, models, fields, spec_text, request_schema))
-    gaps.extend(_limit_gaps(rules, models, fields))
+        gaps.extend(_rule_gaps(rule, models, fields, spec_text, request_schema, model_field=model_field))
+    gaps.extend(_limit_gaps(rules, models, fields, model_field, limited_fields))
     for rule in audio_rules:
         rule_id, field = str(rule.get("x-rule-id", "?")), rule.get("x-rule-field")
         if field not in fields:
@@ -375,13 +443,18 @@ def check_coverage(effective: Mapping[str, Any], errata: str = "") -> tuple[Gap,
     gaps.extend(
         Gap(
             "unknown-field",
-            f"x-field-hints.{name}",
-            f"x-field-hints has an entry for `{name}`, which {request_schema} no longer has: remove it",
+            f"{section}.{name}",
+            f"{section} has an entry for `{name}`, which {request_schema} no longer has: move it to the field's new"
+            " name, or remove it",
             RULES_OVERLAY,
         )
-        for name in hints
+        for section in ("x-field-hints", "x-field-help")
+        for name in request.get(section, {})
         if name not in fields
     )
+    for name, entry in request.get("x-field-help", {}).items():
+        for key, text in entry.items() if isinstance(entry, Mapping) else ():
+            gaps.extend(_placeholder_gaps(f"x-field-help.{name}.{key}", text))
 
     gaps.extend(_message_gaps([*rules, *audio_rules], hints, fields, models))
 

@@ -47,7 +47,7 @@ from typing import Any, NoReturn
 
 import attrs
 
-from suno_api_build import _advice, _build, _labels, _sources
+from suno_api_build import _advice, _build, _labels, _names, _sources
 from suno_api_build._coverage import NORMALISE_OVERLAY, NUMERIC_BOUNDS, Gap, check_coverage, read_errata
 
 EXIT_NO_CHANGE = 0
@@ -611,6 +611,17 @@ def _leftover_wrappers(spec: dict[str, Any], effective: dict[str, Any], overlays
         )
 
 
+def _name_problems(effective: Mapping[str, Any], overlays_dir: Path) -> Iterator[OverlayProblem]:
+    """One problem per ``x-names`` role that does not resolve in ``effective``, with the code that uses it."""
+    dead = _names.dead_names(effective, overlays_dir.parent)
+    if not dead:
+        return
+    index = _names.names_action_index(overlays_dir)
+    overlay = f"{overlays_dir.name}/{Path(NORMALISE_OVERLAY).name}"
+    for name in dead:
+        yield OverlayProblem(overlay, index, "$", str(name))
+
+
 def load_effective(
     path: Path,
     overlays_dir: Path,
@@ -631,7 +642,8 @@ def load_effective(
         _build.BuildError: ``path`` cannot be read, or is a vendored spec that is not valid OpenAPI.
     """
     if path.name.endswith(EFFECTIVE_SUFFIX) if effective is None else effective:
-        return EffectiveSpec(path, _build.load_document(path), None)
+        loaded = _build.load_document(path)
+        return EffectiveSpec(path, loaded, None, tuple(_name_problems(loaded, overlays_dir)))
     document, upgrade = _build.load_vendored(path)
     if upgrade is None:
         _build.validate_openapi(document, str(path))
@@ -649,6 +661,7 @@ def load_effective(
             advice = _advice.advise(action, b.problem, (document, overlaid), reference)
         problems.append(OverlayProblem(f"{where}/{b.overlay}", b.action_index, b.target, b.problem, advice=advice))
     problems.extend(_leftover_wrappers(document, overlaid, where))
+    problems.extend(_name_problems(overlaid, overlays_dir))
     if not broken:  # with actions skipped, an invalid result only repeats what the broken actions already say
         try:
             _build.validate_openapi(overlaid, f"the effective spec ({path} + {where}/)")
@@ -976,13 +989,25 @@ def _move_problems(moves: Mapping[str, str], before_retargeting: EffectiveSpec) 
             named = f"{problem.target} {problem.message}"  # a copy names its source in the message
             if problem.action is not None and f"['{old}']" in named:
                 by_overlay.setdefault(problem.overlay, []).append(problem.action)
+        roles = [
+            role
+            for role, pointer in _names.declared(before_retargeting.document).items()
+            if _names.moved_pointer(pointer, {old: new}) != pointer
+        ]
         for overlay, actions in by_overlay.items():
+            pointers = ""
+            if roles and overlay is not None and overlay.endswith(Path(NORMALISE_OVERLAY).name):
+                pointers = (
+                    f" The x-names pointers of {', '.join(roles)} name it too: replace {_names.path_pointer(old)}"
+                    f" with {_names.path_pointer(new)} in them."
+                )
             yield OverlayProblem(
                 overlay,
                 None,
                 None,
                 f"upstream moved {old} to {new} (the same operation); {len(actions)} action(s) still target the old"
-                f" path: {', '.join(map(str, actions))}. Retarget them (this report applied them retargeted):",
+                f" path: {', '.join(map(str, actions))}.{pointers} Retarget them (this report applied them"
+                " retargeted):",
                 f"  replace ['{old}'] with ['{new}'] in their target and copy\n",
             )
 

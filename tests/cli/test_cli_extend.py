@@ -8,11 +8,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import click
 import pytest
+from click.testing import CliRunner
 
+from suno_api._messages import number, words_for_seconds
 from suno_api.cli import ExitCode
-from suno_api.cli._body import FIELDS
-from suno_api.spec import REQUEST_SCHEMA, schema
+from suno_api.cli._body import field_options, fields
+from suno_api.spec import REQUEST_SCHEMA, rules, schema
 from suno_conformance.mock import MockApp, MockError, MockServer, MockSettings
 from tests.cli.cli_support import (
     BODY_OPTIONS,
@@ -31,6 +34,7 @@ from tests.cli.cli_support import (
     result_of,
     start_process,
 )
+from tests.client.test_client_validation import NEW_MODEL, changed_spec, upstream_change
 
 
 def _submits(server: MockServer) -> int:
@@ -361,5 +365,71 @@ def test_json_output_never_holds_the_key_in_any_encoding(key: str) -> None:
 def test_every_request_field_has_exactly_one_option() -> None:
     """A regenerated spec that adds or renames a field cannot leave extend without (or with a stale) option."""
     properties = set(schema(REQUEST_SCHEMA)["properties"])
-    assert {field.field for field in FIELDS} == properties
-    assert len({field.option for field in FIELDS}) == len(FIELDS)
+    assert {field.field for field in fields()} == properties
+    assert len({field.option for field in fields()}) == len(fields())
+
+
+def test_every_field_help_entry_names_a_request_field() -> None:
+    """An x-field-help entry left behind by a rename would describe nothing: the overlay must move it."""
+    request = schema(REQUEST_SCHEMA)
+    assert set(request["x-field-help"]) <= set(request["properties"])
+
+
+def test_option_help_states_the_schemas_bounds_steps_lists_and_limits() -> None:
+    """Required-ness, ranges, steps, enum values and the upload limit in --help are the schema's, not literals."""
+    request = schema(REQUEST_SCHEMA)
+    by_field = {field.field: field for field in fields()}
+    for name, field in by_field.items():
+        assert "{" not in field.help, name
+        assert field.help.endswith("Required.") == (name in request["required"]), name
+        node = request["properties"][name]
+        if "multipleOf" in node:
+            assert f"{number(node['minimum'])} to {number(node['maximum'])}" in field.help
+            assert f"steps of {number(node['multipleOf'])}" in field.help
+            assert field.metavar == f"{number(node['minimum'])}..{number(node['maximum'])}"
+    for rule in rules():
+        if rule.models and "maxLength" in rule.schema["then"]["properties"][rule.field]:
+            limit = rule.schema["then"]["properties"][rule.field]["maxLength"]
+            assert f"{limit} ({', '.join(rule.models)})" in by_field[rule.field].help
+    for audio_rule in request["x-audio-rules"]:
+        if "x-max-duration-seconds" in audio_rule:
+            words = words_for_seconds(audio_rule["x-max-duration-seconds"])
+            assert f"at most {words}" in by_field[audio_rule["x-rule-field"]].help
+    text = " ".join(invoke("extend", "--help").stdout.split())
+    assert "{" not in text
+    for field in fields():
+        assert " ".join(field.help.split()) in text
+
+
+def test_option_help_follows_a_changed_spec(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """multipleOf 0.001, maximum 2, a new model, an 8-minute limit: the options' help says so, with no edit."""
+
+    def command() -> None:
+        """A command with the extend field options."""
+
+    with changed_spec(monkeypatch, tmp_path, upstream_change):
+        text = CliRunner().invoke(click.command()(field_options(command)), ["--help"], terminal_width=200).stdout
+    assert "--style-weight 0..2" in text
+    assert text.count("0 to 2 in steps of 0.001.") == 3  # each weight
+    assert f", {NEW_MODEL}. Required." in text  # the model option lists it
+    assert "at most 8 minutes long" in text
+    assert text.count(f", {NEW_MODEL})") == 3  # the per-model limits of prompt, style and title
+    assert "steps of 0.001" not in invoke("extend", "--help").stdout  # the installed spec again
+
+
+def test_a_new_field_gets_an_option_from_its_schema_alone(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A property the overlays do not describe: option, type, range and upstream's first sentence as help."""
+
+    def add_tempo(document: dict[str, Any]) -> None:
+        request = document["components"]["schemas"][REQUEST_SCHEMA]
+        request["properties"]["songTempo"] = {
+            "type": "integer",
+            "minimum": 40,
+            "maximum": 240,
+            "description": "Beats per minute, as in {bpm}. Optional.",
+        }
+
+    with changed_spec(monkeypatch, tmp_path, add_tempo):
+        (tempo,) = [field for field in fields() if field.field == "songTempo"]
+    assert (tempo.option, tempo.metavar, tempo.help) == ("--song-tempo", "40..240", "Beats per minute, as in {bpm}.")
+    assert not tempo.required

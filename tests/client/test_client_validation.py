@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import copy
+import json
+import re
 import wave
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -16,11 +20,24 @@ from suno_api import (
     SunoClient,
     UploadExtendRequest,
     ValidationError,
+    _spec,
+    _validation,
     find_violations,
     read_audio_duration,
     validate_upload_extend,
 )
-from suno_api._spec import enum_values, rules
+from suno_api._messages import (
+    PLACEHOLDERS,
+    MessageError,
+    fill,
+    number,
+    rule_message,
+    unknown_placeholders,
+    words_for_seconds,
+)
+from suno_api._spec import REQUEST_SCHEMA, effective_spec, enum_values, rules, schema
+from suno_api_build import _coverage
+from suno_conformance.mock import MockApp, MockSettings
 from tests.bodies import custom_body
 from tests.client.client_strategies import PROPERTIES, breaking_bodies, check_rule_shapes, valid_bodies
 from tests.client.client_support import Recorder, envelope, respond
@@ -115,7 +132,9 @@ def test_weights_reject_too_precise_or_out_of_range(field: str, weight: float, r
     violations = find_violations(custom_body(**{field: weight}))
     assert [(v.field, v.rule_id) for v in violations] == [(field, rule_id)]
     if rule_id == "schema.multipleOf":
-        assert "more than two decimal places" in violations[0].message
+        step = number(schema(REQUEST_SCHEMA)["properties"][field]["multipleOf"])
+        assert f"{weight} is not a multiple of {step}" in violations[0].message
+        assert f"in steps of {step}" in violations[0].message
 
 
 # --- what clients in the wild send (spec/UPSTREAM.md section 4) ----------------------------------------------------
@@ -263,3 +282,173 @@ def test_an_empty_task_id_is_refused_before_any_request(make_client: Callable[..
         make_client(recorder).get_record("")
     assert raised.value.rule_ids == ("schema.minLength",)
     assert recorder.count == 0
+
+
+# --- messages from the schema ----------------------------------------------------------------------------------
+
+
+def _texts(request: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    """Yield (where, text) for every message, hint and help text the request schema carries."""
+    for item in [*request.get("allOf", ()), *request.get("x-audio-rules", ())]:
+        yield f"rule {item['x-rule-id']}", item["x-rule-message"]
+    for section in ("x-field-hints", "x-field-help"):
+        for field, entries in request.get(section, {}).items():
+            for key, text in entries.items():
+                yield f"{section}.{field}.{key}", text
+
+
+def test_every_text_of_the_spec_uses_only_known_placeholders() -> None:
+    """A typo such as {maxLenght} in the rules overlay fails here, naming where it is."""
+    texts = list(_texts(schema(REQUEST_SCHEMA)))
+    assert any("{" in text for _, text in texts)  # the overlay does use placeholders
+    assert [(where, unknown_placeholders(text)) for where, text in texts if unknown_placeholders(text)] == []
+
+
+def test_an_unknown_or_unfillable_placeholder_fails_loudly() -> None:
+    with pytest.raises(MessageError, match=r"rule r: unknown placeholder\(s\) \{maxLenght\}"):
+        fill("at most {maxLenght}", {"maxLength": "3"}, subject="rule r")
+    with pytest.raises(MessageError, match=r"\{maximum\} has no value here"):
+        fill("at most {maximum}", {"minimum": "0"}, subject="x-field-hints.f.maximum")
+    item = {"x-rule-id": "r", "x-rule-field": "title", "x-rule-message": "{models} {maxLength}"}
+    with pytest.raises(MessageError, match="rule r"):  # a rule with no models and no maxLength
+        rule_message(item)
+
+
+@pytest.mark.parametrize(
+    ("bound", "shown"), [(3000, "3000"), (3000.0, "3000"), (0.01, "0.01"), (0.001, "0.001"), (1e-05, "0.00001")]
+)
+def test_bounds_are_shown_as_a_person_writes_them(bound: float, shown: str) -> None:
+    assert number(bound) == shown
+
+
+@pytest.mark.parametrize(
+    ("seconds", "words"), [(120, "2 minutes"), (60, "1 minute"), (90, "90 seconds"), (480, "8 minutes")]
+)
+def test_duration_limits_are_shown_in_words(seconds: int, words: str) -> None:
+    assert words_for_seconds(seconds) == words
+
+
+def test_every_rule_message_renders_with_no_placeholder_left() -> None:
+    for rule in RULES:
+        assert "{" not in rule.message, rule.id
+        assert "}" not in rule.message, rule.id
+        assert rule.message == " ".join(rule.message.split())
+
+
+@pytest.mark.parametrize(
+    ("field", "keyword"),
+    [(field, keyword) for field, hints in schema(REQUEST_SCHEMA)["x-field-hints"].items() for keyword in hints],
+)
+def test_every_field_hint_renders_with_no_placeholder_left(field: str, keyword: str) -> None:
+    message = _validation.hint_message(field, keyword, value="sample", detail=None)
+    assert "{" not in message
+    assert "}" not in message
+
+
+def test_every_placeholder_is_documented_in_the_module() -> None:
+    """PLACEHOLDERS and the module docstring list the same names: docs cannot fall behind the code."""
+    import suno_api._messages as messages  # noqa: PLC0415 - only its docstring is read
+
+    documented = set(re.findall(r"``\{(\w+)\}``", messages.__doc__ or ""))
+    assert documented == set(PLACEHOLDERS)
+
+
+def test_the_builds_placeholder_list_is_the_runtimes() -> None:
+    """The build (which never imports suno_api) flags the same placeholders as unknown that the runtime would."""
+    assert set(_coverage.PLACEHOLDERS) == set(PLACEHOLDERS)
+
+
+def test_audio_rule_messages_state_the_limit_and_the_measured_duration() -> None:
+    limit = next(item for item in schema(REQUEST_SCHEMA)["x-audio-rules"] if "x-max-duration-seconds" in item)
+    seconds = limit["x-max-duration-seconds"]
+    (violation,) = find_violations(custom_body(continueAt=1), audio_duration=seconds + 1.5)
+    assert f"lasts {number(seconds + 1.5)} s" in violation.message
+    assert f"at most {number(seconds)} s" in violation.message
+    assert "{" not in violation.message
+
+
+def _clear_spec_caches() -> None:
+    for cached in (
+        _spec.effective_spec,
+        _spec.rules,
+        _validation._validator,
+        _validation._uri_fields,
+        _validation._field_values,
+    ):
+        cached.cache_clear()
+    from suno_api.cli import _body  # noqa: PLC0415 - the CLI caches its field table too
+
+    _body.fields.cache_clear()
+
+
+@contextmanager
+def changed_spec(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, change: Callable[[dict[str, Any]], None]
+) -> Iterator[dict[str, Any]]:
+    """Point the library at a copy of the effective spec edited by ``change`` (as an upgrade would), then back."""
+    document = copy.deepcopy(dict(effective_spec()))
+    change(document)
+    path = tmp_path / "changed.effective.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    monkeypatch.setattr(_spec, "effective_spec_path", lambda: path)
+    _clear_spec_caches()
+    try:
+        yield document
+    finally:
+        monkeypatch.undo()
+        _clear_spec_caches()
+
+
+NEW_MODEL = "V9_TEST"
+
+
+def upstream_change(document: dict[str, Any]) -> None:
+    """Finer, wider weights (multipleOf 0.01 -> 0.001, maximum -> 2), a new model, an 8-minute upload limit.
+
+    The new model joins, for each length-limited field, the rule with the largest limit (its `if` and its
+    x-rule-models, as the rules overlay would be edited).
+    """
+    schemas = document["components"]["schemas"]
+    request = schemas[REQUEST_SCHEMA]
+    for node in request["properties"].values():
+        if node.get("multipleOf") == 0.01:
+            node.update(multipleOf=0.001, maximum=2)
+    schemas[request["properties"]["model"]["$ref"].rsplit("/", 1)[-1]]["enum"].append(NEW_MODEL)
+    widest: dict[str, tuple[int, dict[str, Any]]] = {}
+    for item in request["allOf"]:
+        field = item["x-rule-field"]
+        limit = item.get("then", {}).get("properties", {}).get(field, {}).get("maxLength")
+        if "x-rule-models" in item and limit is not None and limit > widest.get(field, (-1, item))[0]:
+            widest[field] = (limit, item)
+    for _, item in widest.values():
+        item["if"]["properties"]["model"]["enum"].append(NEW_MODEL)
+        item["x-rule-models"] = [*item["x-rule-models"], NEW_MODEL]
+    for item in request["x-audio-rules"]:
+        if "x-max-duration-seconds" in item:
+            item["x-max-duration-seconds"] = 480
+
+
+def test_messages_follow_a_changed_spec(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """After multipleOf 0.01 -> 0.001, maximum 1 -> 2, a new model and an 8-minute limit, every text says so."""
+    with changed_spec(monkeypatch, tmp_path, upstream_change):
+        (step,) = find_violations(custom_body(styleWeight=0.0015))
+        assert step.rule_id == "schema.multipleOf"
+        assert "in steps of 0.001" in step.message
+        assert "0 to 2" in step.message
+        assert find_violations(custom_body(styleWeight=1.5)) == []
+        mock = MockApp(MockSettings(stage_seconds=0))
+        assert mock.violations_message(mock.validate_body(custom_body(styleWeight=0.0015))).endswith(step.message)
+        widened = [rule for rule in rules() if NEW_MODEL in rule.models]
+        assert len(widened) == len(LENGTH_FIELDS)
+        for rule in widened:
+            limit = rule.schema["then"]["properties"][rule.field]["maxLength"]
+            (length,) = find_violations(custom_body(model=NEW_MODEL, **{rule.field: "x" * (limit + 1)}))
+            assert length.rule_id == rule.id
+            assert f" or {NEW_MODEL}, `{rule.field}` may have at most {limit} characters." in length.message
+        (unknown,) = find_violations(custom_body(model="V1"))
+        assert f", {NEW_MODEL})" in unknown.message
+        (audio,) = find_violations(custom_body(continueAt=1), audio_duration=500)
+        assert "at most 480 s (8 minutes)" in audio.message
+    # and back: the installed spec's texts again
+    step_now = number(schema(REQUEST_SCHEMA)["properties"]["styleWeight"]["multipleOf"])
+    assert f"in steps of {step_now}" in find_violations(custom_body(styleWeight=0.015))[0].message

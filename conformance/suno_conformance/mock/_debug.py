@@ -14,8 +14,9 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from suno_api.spec import names
 from suno_conformance.mock._files import file_for
-from suno_conformance.mock._http import RECORD_INFO_PATH, SUBMIT_PATH, MockError, parse_json, read_body
+from suno_conformance.mock._http import MockError, parse_json, read_body
 from suno_conformance.mock._lifecycle import TaskLifecycle
 from suno_conformance.mock._outcomes import OUTCOMES
 
@@ -65,10 +66,13 @@ class DebugAPI(TaskLifecycle):
         }
 
     async def _debug_index(self, _: Request) -> Response:
+        spec_names = names()
+        submit = f"POST {spec_names.submit_path}"
+        record_info = f"GET {spec_names.record_info_path}?{spec_names.task_id_param}="
         return JSONResponse(
             {
                 "mock": "kie.ai Suno upload-extend sandbox",
-                "operations": {"submit": f"POST {SUBMIT_PATH}", "record-info": f"GET {RECORD_INFO_PATH}?taskId="},
+                "operations": {"submit": submit, "record-info": record_info},
                 "spec": "/openapi.yaml",
                 "headers": {
                     "X-Mock-Outcome": list(OUTCOMES),
@@ -95,11 +99,12 @@ class DebugAPI(TaskLifecycle):
         if task is None:
             return JSONResponse({"error": "no such task"}, status_code=404)
         self.advance_task(task, self.clock.now())
+        spec_names = names()
         return JSONResponse(
             {
-                "taskId": task.task_id,
+                spec_names.record_task_id: task.task_id,
                 "outcome": task.outcome,
-                "status": task.status,
+                spec_names.record_status: task.status,
                 "step": task.step,
                 "createdAt": task.created_at,
                 "nextStepAt": None if task.finished else self.due_time(task, task.step + 1),
@@ -110,7 +115,7 @@ class DebugAPI(TaskLifecycle):
         return JSONResponse([record._asdict() for record in self.requests])
 
     async def _debug_deliveries(self, request: Request) -> Response:
-        task_id = request.query_params.get("taskId")
+        task_id = request.query_params.get(names().task_id_param)
         found = [item.to_json() for item in self.deliveries if task_id is None or item.task_id == task_id]
         return JSONResponse(found)
 

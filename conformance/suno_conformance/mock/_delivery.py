@@ -16,6 +16,7 @@ from collections.abc import Callable
 import httpx
 
 from suno_api import compute_signature
+from suno_api.spec import names
 from suno_conformance.mock._callbacks import Delivery, loopback_refusal
 from suno_conformance.mock._clock import Clock
 from suno_conformance.mock._http import JSON_TYPE, encode
@@ -173,7 +174,8 @@ class CallbackDelivery(Rendering):
         key = self.settings.webhook_key
         if key is None:
             return {}
+        spec_names = names()
         return {
-            "X-Webhook-Timestamp": str(timestamp),
-            "X-Webhook-Signature": compute_signature(key, task_id, timestamp),
+            spec_names.timestamp_header: str(timestamp),
+            spec_names.signature_header: compute_signature(key, task_id, timestamp),
         }

@@ -8,6 +8,7 @@ nesting deeper than ``MAX_JSON_DEPTH``. What passes can be stored, encoded and a
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import math
 from collections.abc import Callable, Mapping
@@ -16,8 +17,8 @@ from typing import Any, NamedTuple
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
-SUBMIT_PATH = "/api/v1/generate/upload-extend"
-RECORD_INFO_PATH = "/api/v1/generate/record-info"
+from suno_api.spec import names
+
 JSON_TYPE = "application/json"
 _JSON_TYPE_BYTES = JSON_TYPE.encode()
 HEADERS_KEY = "suno_conformance.mock.headers"  # scope key: the request headers as a dict, first occurrence wins
@@ -83,12 +84,20 @@ def header(request: Request, name: bytes) -> str | None:
     return None if value is None else str(value.decode("latin-1"))
 
 
+@functools.cache
+def _task_id_query() -> tuple[str, bytes]:
+    """Return the task id query parameter's name, and the prefix ``name=`` of a query that holds only it."""
+    name = names().task_id_param
+    return name, f"{name}=".encode()
+
+
 def task_id_param(request: Request) -> str | None:
-    """Return the ``taskId`` query parameter: a plain ``taskId=<id>`` query is read without parsing it."""
+    """Return the task id query parameter: a plain ``<name>=<id>`` query is read without parsing it."""
+    name, prefix = _task_id_query()
     raw: bytes = request.scope.get("query_string", b"")
-    if raw.startswith(b"taskId=") and not any(mark in raw for mark in (b"&", b"%", b"+", b";")):
-        return raw[7:].decode("latin-1")
-    return request.query_params.get("taskId")
+    if raw.startswith(prefix) and not any(mark in raw for mark in (b"&", b"%", b"+", b";")):
+        return raw[len(prefix) :].decode("latin-1")
+    return request.query_params.get(name)
 
 
 async def read_body(request: Request, *, limit: int, timeout: float) -> bytes:

@@ -20,10 +20,9 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from suno_api import Violation, find_violations
+from suno_api.spec import names
 from suno_conformance.mock._delivery import CallbackDelivery
 from suno_conformance.mock._http import (
-    RECORD_INFO_PATH,
-    SUBMIT_PATH,
     JSONBytes,
     MockError,
     encode,
@@ -64,12 +63,16 @@ class TaskLifecycle(CallbackDelivery):
         self.default_outcome: str = self.settings.default_outcome
         """The outcome of tasks that request none (runtime state: ``set_outcome`` changes it)."""
         self._queued_outcomes: deque[str] = deque()
+        spec_names = names()  # the request fields every submit reads, once per app
+        self._prompt_key = spec_names.prompt
+        self._callback_url_key = spec_names.callback_url
 
     def routes(self) -> list[Route]:
         """Return the routes: the two API operations, the spec, and the ``/_mock`` debug endpoints."""
+        spec_names = names()
         return [
-            Route(SUBMIT_PATH, self._endpoint("submit", self.handle_submit), methods=["POST"]),
-            Route(RECORD_INFO_PATH, self._endpoint("record-info", self.handle_record_info), methods=["GET"]),
+            Route(spec_names.submit_path, self._endpoint("submit", self.handle_submit), methods=["POST"]),
+            Route(spec_names.record_info_path, self._endpoint("record-info", self.handle_record_info), methods=["GET"]),
             *super().routes(),
         ]
 
@@ -185,7 +188,7 @@ class TaskLifecycle(CallbackDelivery):
 
     def choose_outcome(self, request: Request, body: Mapping[str, Any]) -> str:
         """Return the outcome: the ``X-Mock-Outcome`` header, a ``[mock:OUTCOME]`` marker, else ``set_outcome``'s."""
-        name = header(request, OUTCOME_HEADER) or outcome_marker(body.get("prompt"))
+        name = header(request, OUTCOME_HEADER) or outcome_marker(body.get(self._prompt_key))
         if name is None:
             queued = self._queued_outcomes
             return queued.popleft() if queued else self.default_outcome
@@ -223,7 +226,7 @@ class TaskLifecycle(CallbackDelivery):
             outcome=outcome,
             steps=self.outcome_steps(outcome),
             raw=request.scope.get(_RAW_BODY) or encode(body),
-            callback_url=str(body.get("callBackUrl", "")),
+            callback_url=str(body.get(self._callback_url_key, "")),
             base_url=self._base_url(request),
         )
         self._tasks[task.task_id] = task

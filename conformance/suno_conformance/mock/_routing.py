@@ -27,13 +27,11 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from suno_api.spec import effective_spec_path
+from suno_api.spec import effective_spec_path, names
 from suno_conformance.mock._clock import Clock, VirtualClock
 from suno_conformance.mock._faults import FAULT_HEADER, Fault, parse_fault
 from suno_conformance.mock._http import (
     JSON_TYPE,
-    RECORD_INFO_PATH,
-    SUBMIT_PATH,
     ConnectionDroppedError,
     JSONBytes,
     MockError,
@@ -59,10 +57,18 @@ class _ArmedFault:
 Handler = Callable[[Request], Awaitable[Response]]
 
 
+@functools.cache
+def _envelope_keys() -> tuple[str, str, str]:
+    """Return the envelope's keys, read from the spec once (every answer is an envelope)."""
+    spec_names = names()
+    return spec_names.envelope_code, spec_names.envelope_msg, spec_names.envelope_data
+
+
 class Routing:
     """The base layer of ``MockApp``: shared state, the app and its pipeline, and the answers' envelopes."""
 
-    ROUTES: ClassVar[Mapping[str, str]] = {"submit": SUBMIT_PATH, "record-info": RECORD_INFO_PATH}
+    ROUTES: ClassVar[tuple[str, ...]] = ("submit", "record-info")
+    """The API operations a fault can be limited to (their paths come from the spec, see ``TaskLifecycle.routes``)."""
     MESSAGES: ClassVar[Mapping[int, str]] = {
         200: "success",
         401: "You do not have access permissions: the bearer token is missing or not accepted.",
@@ -307,7 +313,8 @@ class Routing:
 
     def envelope(self, code: int, msg: str, data: Any) -> dict[str, Any]:
         """Return the envelope ``{code, msg, data}``."""
-        return {"code": code, "msg": msg, "data": data}
+        code_key, msg_key, data_key = _envelope_keys()
+        return {code_key: code, msg_key: msg, data_key: data}
 
     def http_status(self, code: int) -> int:
         """Return the HTTP status of an envelope ``code``: 200 upstream-style, the code itself in status style."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shlex
 from collections.abc import Callable
 from typing import Any
@@ -9,15 +10,24 @@ from typing import Any
 import uvicorn
 from uvicorn.config import LOGGING_CONFIG
 
+from suno_api.spec import SpecNames, names
 from suno_conformance.mock._app import MockApp
-from suno_conformance.mock._http import RECORD_INFO_PATH, SUBMIT_PATH
 from suno_conformance.mock._server import bind_socket, url_for, uvicorn_config
 from suno_conformance.mock._settings import MockSettings
 
-_EXAMPLE_BODY = (
-    '{"uploadUrl": "https://example.com/song.mp3", "defaultParamFlag": false, "instrumental": true,'
-    ' "continueAt": 30, "model": "V4_5", "callBackUrl": "http://127.0.0.1:9/callback"}'
-)
+
+def _example_body(spec_names: SpecNames) -> str:
+    """Return a valid default-mode submit body, its field names read from the spec."""
+    return json.dumps(
+        {
+            spec_names.upload_url: "https://example.com/song.mp3",
+            spec_names.default_param_flag: False,
+            spec_names.instrumental: True,
+            spec_names.continue_at: 30,
+            spec_names.model: spec_names.model_v4_5,
+            spec_names.callback_url: "http://127.0.0.1:9/callback",
+        }
+    )
 
 
 def banner(mock: MockApp, url: str) -> str:
@@ -26,6 +36,8 @@ def banner(mock: MockApp, url: str) -> str:
     key = settings.api_keys[0] if settings.api_keys[0] != "*" else "any-token"
     auth = shlex.quote(f"Authorization: Bearer {key}")
     signing = "on" if settings.webhook_key else "off (set SUNO_MOCK_WEBHOOK_KEY)"
+    spec_names = names()
+    task_id = spec_names.task_id_param
     return "\n".join(
         [
             f"kie.ai mock listening on {url}",
@@ -35,8 +47,8 @@ def banner(mock: MockApp, url: str) -> str:
             f"      callbacks signed: {signing}",
             "Try it:",
             f"  curl -s -H {auth} -H 'Content-Type: application/json' \\",
-            f"       -d {shlex.quote(_EXAMPLE_BODY)} {url}{SUBMIT_PATH}",
-            f"  curl -s -H {auth} '{url}{RECORD_INFO_PATH}?taskId=<taskId from the answer>'",
+            f"       -d {shlex.quote(_example_body(spec_names))} {url}{spec_names.submit_path}",
+            f"  curl -s -H {auth} '{url}{spec_names.record_info_path}?{task_id}=<{task_id} from the answer>'",
             f"Client: KIE_BASE_URL={url} KIE_API_KEY={key}",
             "Ctrl+C stops it.",
         ]

@@ -89,6 +89,11 @@ def _check_stages(
         raise ValueError(f"'{attribute.name}' must hold three finite numbers >= 0, got {value!r}")
 
 
+def _plain_success() -> str:
+    """Return the outcome of tasks that request none: the plain success, the first of ``OUTCOMES``."""
+    return next(iter(OUTCOMES), "")
+
+
 def _check_outcome(_: Any, attribute: attrs.Attribute[str], value: str) -> None:
     if value not in OUTCOMES:
         raise ValueError(f"'{attribute.name}' must be one of {', '.join(OUTCOMES)}, got {value!r}")
@@ -144,7 +149,7 @@ class MockSettings:
     stage_seconds: tuple[float, float, float] = attrs.field(
         default=(2.0, 2.0, 2.0), converter=_stage_seconds, validator=_check_stages
     )
-    default_outcome: str = attrs.field(default="SUCCESS", validator=_check_outcome)
+    default_outcome: str = attrs.field(factory=_plain_success, validator=_check_outcome)
     credits: float | None = attrs.field(default=None, validator=_check_non_negative)
     credits_per_task: float = attrs.field(default=1.0, validator=_check_non_negative)
     rate_limit: float | None = attrs.field(default=None, validator=_check_positive)
@@ -250,7 +255,8 @@ MOCK_SETTINGS: tuple[Setting, ...] = (
         "Seconds in PENDING, TEXT_SUCCESS and FIRST_SUCCESS: one number or three, comma-separated (0 = instant).",
         "2,2,2",
     ),
-    _setting("default_outcome", "choice", "Outcome of tasks that request none.", "SUCCESS", tuple(OUTCOMES)),
+    # The outcomes are named after the statuses they end in, read from the spec (never failing: see OUTCOMES).
+    _setting("default_outcome", "choice", "Outcome of tasks that request none.", _plain_success(), tuple(OUTCOMES)),
     _setting("credits", "float", "Starting balance; a submit that costs more than what is left gets 402.", "unlimited"),
     _setting("credits_per_task", "float", "What a submit costs.", "1"),
     _setting("rate_limit", "float", "Requests per second per API key; beyond it 429 with Retry-After.", "unlimited"),

@@ -6,6 +6,7 @@ same seed gives the same ids and tracks, and 10,000 tasks stay small.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Mapping
@@ -13,17 +14,32 @@ from typing import Any
 
 import attrs
 
+from suno_api.spec import names
 from suno_conformance.mock._outcomes import Step
 
 TRACKS_PER_TASK = 2
-# Upstream reports internal model names (spec/UPSTREAM.md section 4); these stand in for them.
-MODEL_NAMES: Mapping[str, str] = {
-    "V3_5": "chirp-v3-5",
-    "V4": "chirp-v4",
-    "V4_5": "chirp-auk",
-    "V4_5PLUS": "chirp-bluejay",
-    "V5": "chirp-crow",
-}
+
+
+@functools.cache
+def model_names() -> Mapping[str, str]:
+    """Return model -> the internal name upstream reports for it (spec/UPSTREAM.md section 4); ours stand in.
+
+    A model the spec no longer has is left out; a model without an entry gets its own name, lower-cased.
+    """
+    spec_names = names()
+    found: dict[str, str] = {}
+    for role, internal in (
+        ("model_v3_5", "chirp-v3-5"),
+        ("model_v4", "chirp-v4"),
+        ("model_v4_5", "chirp-auk"),
+        ("model_v4_5plus", "chirp-bluejay"),
+        ("model_v5", "chirp-crow"),
+    ):
+        try:
+            found[spec_names.resolve(role)] = internal
+        except LookupError:
+            continue
+    return found
 
 
 def digest(seed: int, *parts: object) -> bytes:
@@ -131,12 +147,27 @@ class Track:
     duration: float | None
 
 
+@functools.cache
+def _body_keys() -> tuple[str, str, str, str, str, str]:
+    """Return the request fields a track is made from, read from the spec once."""
+    spec_names = names()
+    return (
+        spec_names.model,
+        spec_names.instrumental,
+        spec_names.continue_at,
+        spec_names.prompt,
+        spec_names.title,
+        spec_names.style,
+    )
+
+
 def make_tracks(seed: int, task: Task) -> tuple[Track, ...]:
     """Return the finished tracks of ``task``: the same for the same seed, task id and body."""
     body = task.body
-    model = str(body.get("model", ""))
-    instrumental = body.get("instrumental") is True
-    continue_at = body.get("continueAt")
+    model_key, instrumental_key, continue_at_key, prompt_key, title_key, style_key = _body_keys()
+    model = str(body.get(model_key, ""))
+    instrumental = body.get(instrumental_key) is True
+    continue_at = body.get(continue_at_key)
     start = float(continue_at) if isinstance(continue_at, int | float) and not isinstance(continue_at, bool) else 0.0
     tracks = []
     for index in range(TRACKS_PER_TASK):
@@ -152,10 +183,10 @@ def make_tracks(seed: int, task: Task) -> tuple[Track, ...]:
                 source_stream_audio_url=f"{files}.source",
                 image_url=f"{files}.png",
                 source_image_url=f"{files}.source.png",
-                prompt="" if instrumental else str(body.get("prompt", "")),
-                model_name=MODEL_NAMES.get(model, model.lower()),
-                title=str(body.get("title") or "Extended track"),
-                tags=str(body.get("style") or ""),
+                prompt="" if instrumental else str(body.get(prompt_key, "")),
+                model_name=model_names().get(model, model.lower()),
+                title=str(body.get(title_key) or "Extended track"),
+                tags=str(body.get(style_key) or ""),
                 create_time=int(task.created_at * 1000),
                 duration=round(start + 30 + int.from_bytes(raw[:4], "big") % 9000 / 100, 2),
             )

@@ -1,12 +1,17 @@
 """The request body on the command line: one option per field, reading it from files, reporting violations.
 
-Shared by ``extend`` (which builds and sends a body) and ``validate`` (which only checks one).
+Shared by ``extend`` (which builds and sends a body) and ``validate`` (which only checks one). The options come
+from the request schema: one per property (its name, type and required-ness), described by the field's
+``x-field-help`` entry in the rules overlay, whose bounds, steps, enum values and durations are placeholders
+filled from the schema and the audio rules; so no help text can state a limit the spec no longer has.
 """
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Final, TypeVar
 
@@ -14,11 +19,15 @@ import attrs
 import click
 
 from suno_api import Violation, find_violations, read_audio_duration
+
+# The text filling is the library's (the messages of find_violations use it too); suno_api.spec does not
+# re-export it yet.
+from suno_api._messages import field_values, fill, resolved
 from suno_api.cli._exit import ExitCode
 from suno_api.cli._group import violation_json
 from suno_api.cli._options import NUMBER
 from suno_api.cli._output import PROG, CommandError
-from suno_api.spec import enum_values
+from suno_api.spec import REQUEST_SCHEMA, effective_spec, schema
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -35,14 +44,8 @@ QUICK_EXAMPLE: Final = f"""\
       --wait --download ./out"""
 
 FIELDS_KEY: Final = "suno_api.fields"
-
-
-def _known(enum: str, fallback: str) -> str:
-    """Return the documented values of an enum of the effective spec, for help texts."""
-    try:
-        return ", ".join(str(value) for value in enum_values(enum))
-    except (OSError, KeyError, ValueError):  # a broken install still gets its --help
-        return fallback
+_HELP_KEY: Final = "x-field-help"
+_KINDS: Final[Mapping[str, Any]] = {"number": NUMBER, "integer": click.INT, "boolean": bool}
 
 
 @attrs.frozen
@@ -54,47 +57,77 @@ class Field:
     metavar: str | None
     kind: Any
     help: str
+    required: bool = False
 
 
-FIELDS: Final = (
-    Field("--upload-url", "uploadUrl", "URL", str, "Source audio: a public URL, at most 2 minutes long."),
-    Field("--continue-at", "continueAt", "SECONDS", NUMBER, "Where the extension starts, 0 < SECONDS < length."),
-    Field(
-        "--model",
-        "model",
-        "MODEL",
-        str,
-        f"Must match the source music's model: {_known('SunoModel', 'see the spec')}.",
-    ),
-    Field(
-        "--custom/--default",
-        "defaultParamFlag",
-        None,
-        bool,
-        "Custom mode (you give --style, --title and, with vocals, the lyrics in --prompt) or default mode"
-        " (the service writes them). Sets defaultParamFlag.",
-    ),
-    Field("--instrumental/--vocals", "instrumental", None, bool, "No vocals, or vocals (required in both modes)."),
-    Field("--prompt", "prompt", "TEXT", str, "Custom mode with vocals: the exact lyrics; else how to extend."),
-    Field("--style", "style", "TEXT", str, "Music style, e.g. Jazz (custom mode)."),
-    Field("--title", "title", "TEXT", str, "Track title (custom mode)."),
-    Field("--negative-tags", "negativeTags", "TEXT", str, "Styles to keep out."),
-    Field(
-        "--vocal-gender", "vocalGender", "GENDER", str, f"Preferred voice: {_known('VocalGender', 'm, f')} (a hint)."
-    ),
-    Field("--style-weight", "styleWeight", "0..1", NUMBER, "Adherence to the style, in steps of 0.01."),
-    Field("--weirdness-constraint", "weirdnessConstraint", "0..1", NUMBER, "Creative deviation, steps of 0.01."),
-    Field("--audio-weight", "audioWeight", "0..1", NUMBER, "Weight of the source audio, in steps of 0.01."),
-    Field("--persona-id", "personaId", "ID", str, "Persona to apply (custom mode)."),
-    Field(
-        "--callback-url",
-        "callBackUrl",
-        "URL",
-        str,
-        "Where the service POSTs progress; required even with --wait (the receiver may ignore it).",
-    ),
-)
-OPTION_FOR_FIELD: Final = {field.field: field.option for field in FIELDS}
+def _kebab(name: str) -> str:
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "-", name).lower()
+
+
+def _first_sentence(text: Any) -> str:
+    """Return the first sentence of an upstream description, braces escaped: it is no template of ours."""
+    sentence = str(text or "").split(". ")[0].strip().rstrip(".")
+    return (sentence + ".").replace("{", "{{").replace("}", "}}") if sentence else ""
+
+
+def _metavar(node: Mapping[str, Any], values: Mapping[str, str]) -> str | None:
+    kind = node.get("type")
+    if kind == "boolean":
+        return None
+    if node.get("format") == "uri":
+        return "URL"
+    if kind in ("number", "integer"):
+        if "minimum" in values and "maximum" in values:
+            return f"{values['minimum']}..{values['maximum']}"
+        return "NUMBER" if kind == "number" else "INTEGER"
+    return "TEXT"
+
+
+def _field(name: str, node: Mapping[str, Any], required: bool, described: Mapping[str, Any]) -> Field:
+    """Build one field's option from its schema and its x-field-help entry (``described``)."""
+    subject = f"{_HELP_KEY}.{name}"
+    values = field_values(schema(REQUEST_SCHEMA), name, effective_spec())
+    kind = _KINDS.get(str(node.get("type")), str)
+    option = described.get("option") or (
+        f"--{_kebab(name)}/--no-{_kebab(name)}" if kind is bool else f"--{_kebab(name)}"
+    )
+    template = described.get("help") or _first_sentence(node.get("description"))
+    text = fill(str(template), values, subject=f"{subject}.help")
+    metavar = described.get("metavar")
+    return Field(
+        option=str(option),
+        field=name,
+        metavar=fill(str(metavar), values, subject=f"{subject}.metavar") if metavar else _metavar(node, values),
+        kind=kind,
+        help=f"{text} Required." if required else text,
+        required=required,
+    )
+
+
+@functools.cache
+def fields() -> tuple[Field, ...]:
+    """Return one option per property of the request schema: the required fields first, in schema order.
+
+    Names, types and required-ness come from the schema; each help text from the field's ``x-field-help``
+    entry, its bounds, steps, lists and durations filled from the schema and the audio rules.
+    """
+    try:
+        request = schema(REQUEST_SCHEMA)
+        document = effective_spec()
+    except (OSError, KeyError):  # a broken install still gets its --help; validating says what is missing
+        return ()
+    properties: Mapping[str, Any] = request.get("properties", {})
+    required = set(request.get("required", ()))
+    helps: Mapping[str, Any] = request.get(_HELP_KEY, {})
+    order = sorted(properties, key=lambda name: name not in required)  # stable: schema order within each group
+    return tuple(
+        _field(name, resolved(properties[name], document), name in required, helps.get(name, {})) for name in order
+    )
+
+
+def option_for(field: str) -> str | None:
+    """Return the ``extend`` option that sets the request field ``field`` (``None`` if it has none)."""
+    return next((candidate.option for candidate in fields() if candidate.field == field), None)
 
 
 def _store_field(ctx: click.Context, param: click.Parameter, value: Any) -> None:
@@ -104,7 +137,7 @@ def _store_field(ctx: click.Context, param: click.Parameter, value: Any) -> None
 
 def field_options(function: F) -> F:
     """Add one option per request field; their values land in ``ctx.meta``, in the body's field names."""
-    for field in reversed(FIELDS):
+    for field in reversed(fields()):
         function = click.option(
             field.option,
             field.field,
@@ -120,7 +153,7 @@ def field_options(function: F) -> F:
 
 def violation_line(violation: Violation, *, with_options: bool) -> str:
     """Return one violation as a line of the error message."""
-    option = OPTION_FOR_FIELD.get(violation.field) if with_options else None
+    option = option_for(violation.field) if with_options else None
     where = f"{violation.field or '<body>'}" + (f" ({option})" if option else "")
     shown = "" if violation.value is None else f" (got {json.dumps(violation.value, default=str)[:80]})"
     return f"  - {where} [{violation.rule_id}]: {violation.message}{shown}"

@@ -8,6 +8,7 @@ from typing import Any, Final
 
 import click
 
+from suno_api import spec
 from suno_api.cli._body import FIELDS_KEY, QUICK_EXAMPLE, check_body, field_options, source_duration
 from suno_api.cli._exit import ExitCode, exit_codes_help
 from suno_api.cli._group import base_url_option
@@ -37,12 +38,13 @@ well. The task id is printed (and flushed) as soon as the service returns it: if
 def _body(ctx: click.Context, body_file: str | None, prompt_file: str | None) -> Any:
     fields: dict[str, Any] = dict(ctx.meta.get(FIELDS_KEY, {}))
     if prompt_file is not None:
-        if "prompt" in fields:
+        prompt = spec.names().prompt
+        if prompt in fields:
             raise click.UsageError("give --prompt or --prompt-file, not both")
         if body_file == "-" and prompt_file == "-":
             raise click.UsageError("--body and --prompt-file cannot both read standard input")
         try:
-            fields["prompt"] = read_input(prompt_file, "the prompt file").decode("utf-8").rstrip()
+            fields[prompt] = read_input(prompt_file, "the prompt file").decode("utf-8").rstrip()
         except UnicodeDecodeError as exc:
             raise CommandError(ExitCode.INVALID, f"the prompt file {prompt_file} is not UTF-8 text: {exc}") from exc
     body: Any = load_json(body_file, "the body") if body_file is not None else {}

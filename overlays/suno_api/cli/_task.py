@@ -18,7 +18,7 @@ import attrs
 import click
 import httpx
 
-from suno_api import PollSchedule, SunoClient, TaskFailedError, TaskRecord
+from suno_api import PollSchedule, SunoClient, TaskFailedError, TaskRecord, spec
 from suno_api.cli._exit import ExitCode
 from suno_api.cli._group import base_url_option, record_json
 from suno_api.cli._lib import (
@@ -198,14 +198,16 @@ def show_record(output: Output, record: TaskRecord) -> None:
     if record.failed and (record.error_code_value is not None or record.error_message_value):
         line += f" (errorCode {record.error_code_value}: {record.error_message_value or 'no message'})"
     output.out(line)
+    spec_names = spec.names()
     for track in record.tracks:
         data = track.to_dict()
-        duration = data.get("duration")
+        duration = data.get(spec_names.track_duration)
+        title = data.get(spec_names.track_title)
         parts = [
-            f"track {data.get('id') or '?'}",
+            f"track {data.get(spec_names.track_id) or '?'}",
             f"{duration:g} s" if isinstance(duration, int | float) else "",
-            json.dumps(data["title"]) if data.get("title") else "",
-            str(data.get("audioUrl") or "(not ready)"),
+            json.dumps(title) if title else "",
+            str(data.get(spec_names.track_audio_url) or "(not ready)"),
         ]
         output.out("  " + "  ".join(part for part in parts if part))
 

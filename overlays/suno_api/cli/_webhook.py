@@ -6,7 +6,7 @@ from typing import Final
 
 import click
 
-from suno_api import ResponseDecodeError, verify_webhook
+from suno_api import ResponseDecodeError, spec, verify_webhook
 from suno_api.cli._exit import ExitCode, exit_codes_help
 from suno_api.cli._group import SunoGroup
 from suno_api.cli._lib import default_tolerance
@@ -76,7 +76,8 @@ def verify(
     output = output_of(ctx)
     output.keep_secret(secret)
     body = read_input(body_file, "the callback body")
-    headers = {"X-Webhook-Timestamp": timestamp, "X-Webhook-Signature": signature}
+    spec_names = spec.names()
+    headers = {spec_names.timestamp_header: timestamp, spec_names.signature_header: signature}
     try:
         event = verify_webhook(body, headers, secret=secret, tolerance=tolerance, now=now)
     except ResponseDecodeError as exc:
