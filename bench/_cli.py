@@ -12,7 +12,7 @@ from pathlib import Path
 
 import attrs
 
-from bench import _conformance, _generate, _imports, _mockload, _submit, _validation, _waits
+from bench import _conformance, _generate, _imports, _mockload, _submit, _validation, _verdict, _waits
 from bench._config import Budget
 from bench._procs import ROOT, ProcessError
 from bench._report import Row, Target, Verdict, machine, note_lines, table_lines, unavailable_row, write_json
@@ -86,6 +86,12 @@ GROUPS: tuple[Group, ...] = (
             ("7a", "1,000 concurrent AsyncSunoClient.wait(): peak RSS growth", "MB", 1.0, Target("ours", "<", 50.0)),
             ("7b", "polls per task under the backoff schedule", "polls", 1.0, Target("ours", "<=", 0.0)),
         ),
+    ),
+    Group(
+        "8",
+        "make conformance to its verdict vs today's single-worker run",
+        _verdict.rows,
+        (("8", "conformance verdict: make conformance vs today's single-worker run", "s", 1.0, _verdict.TARGET),),
     ),
 )
 

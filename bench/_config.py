@@ -23,6 +23,7 @@ class Budget:
         conformance_runs: Pairs of conformance runs in row 5.
         conformance_examples: Examples per operation in row 5, the same for both sides.
         generate_runs: Pairs of generations in row 6.
+        verdict_runs: Pairs of whole ``make conformance`` runs in row 8 (the default vs today's single worker).
         wait_runs: Pairs of 1,000-wait runs in row 7.
         wait_tasks: Concurrent ``wait()`` calls in row 7.
     """
@@ -38,6 +39,7 @@ class Budget:
     conformance_runs: int = 3
     conformance_examples: int = 50
     generate_runs: int = 5
+    verdict_runs: int = 2
     wait_runs: int = 2
     wait_tasks: int = 1000
 
@@ -53,6 +55,7 @@ class Budget:
             conformance_runs=1,
             conformance_examples=20,
             generate_runs=3,
+            verdict_runs=1,
             wait_runs=1,
         )
 

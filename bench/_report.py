@@ -108,8 +108,9 @@ def paired_row(
     note: str = "",
     details: dict[str, Any] | None = None,
 ) -> Row:
-    """Return the row of an interleaved measurement, judged on the median per-pair ratio."""
-    verdict: Verdict = "pass" if target.met(paired.ratio.median) else "miss"
+    """Return the row of an interleaved measurement, judged on its median per-pair ratio (or our median)."""
+    figure = paired.ours.median if target.subject == "ours" else paired.ratio.median
+    verdict: Verdict = "pass" if target.met(figure) else "miss"
     return Row(
         key,
         title,

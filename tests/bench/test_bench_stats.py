@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pytest
 
+from bench import _verdict
+from bench._cli import GROUPS
+from bench._config import Budget
 from bench._measure import Summary, interleave
 from bench._report import Target, paired_row, table_lines
 from bench._waits import SCHEDULE, intervals, polls_to_cover, polls_within
+
+TARGET_VERDICT = _verdict.TARGET
 
 
 def test_interleave_alternates_the_order_within_pairs() -> None:
@@ -85,3 +91,33 @@ def test_table_shows_medians_quartiles_runs_ratio_and_verdict() -> None:
     assert "2.00x" in lines[2]
     assert lines[2].rstrip().endswith("MISS")
     assert table_lines([row], markdown=True)[2].startswith("| 1a | submit | ms |")
+
+
+def test_an_absolute_target_judges_our_median_not_the_ratio() -> None:
+    """Row 8: the default must reach its verdict within 30 s, whatever the baseline took."""
+    fast = interleave(lambda: 25.0, lambda: 100.0, runs=2, warmup=0)
+    slow = interleave(lambda: 40.0, lambda: 400.0, runs=2, warmup=0)
+    assert paired_row("8", "verdict", unit="s", scale=1.0, target=TARGET_VERDICT, paired=fast).verdict == "pass"
+    # A ratio of 0.1 would pass any ratio target; 40 s misses the absolute one.
+    assert paired_row("8", "verdict", unit="s", scale=1.0, target=TARGET_VERDICT, paired=slow).verdict == "miss"
+
+
+def test_the_verdict_row_compares_the_default_with_todays_single_worker_run(tmp_path: Path) -> None:
+    """The baseline forces one process and today's budget; ours passes no budget at all (the defaults)."""
+    sides = _verdict._Sides(tmp_path)
+    argvs: list[list[str]] = []
+
+    def fake(side: str, extra: list[str]) -> float:
+        argvs.append(extra)
+        return 1.0
+
+    sides._run = fake  # type: ignore[method-assign]
+    sides.ours()
+    sides.baseline()
+    assert argvs[0] == []
+    baseline = argvs[1]
+    assert baseline[baseline.index("--workers") + 1] == "1"
+    assert baseline[baseline.index("--max-examples") + 1] == str(_verdict.BASELINE_EXAMPLES)
+    assert baseline[baseline.index("--stateful-examples") + 1] == str(_verdict.BASELINE_SCENARIOS)
+    assert Budget.quick().verdict_runs >= 1
+    assert any(group.number == "8" for group in GROUPS)

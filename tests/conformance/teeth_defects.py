@@ -16,7 +16,7 @@ from starlette.routing import Route
 
 from suno_api.spec import effective_spec, enum_values
 from suno_conformance.mock import MockApp
-from suno_conformance.suite._oracle import RECORD_INFO, SUBMIT, operation_by_id
+from suno_conformance.suite._oracle import record_info_operation, submit_operation
 
 # Every method, served by one handler: what a framework route without a method list does.
 ANY_METHOD = ("GET", "PUT", "POST", "DELETE", "PATCH", "TRACE")
@@ -35,14 +35,14 @@ class GetServedOnSubmitPath(MockApp):
             del request
             return self.success_response({"taskId": "served-by-get"})
 
-        return [Route(operation_by_id(SUBMIT).path, served, methods=["GET"]), *super().routes()]
+        return [Route(submit_operation().path, served, methods=["GET"]), *super().routes()]
 
 
 class AnyMethodRecordInfo(MockApp):
     """Record-info answers every method (POST, PUT, DELETE...), not only its documented GET."""
 
     def routes(self) -> list[Route]:
-        path = operation_by_id(RECORD_INFO).path
+        path = record_info_operation().path
         handler = self._endpoint("record-info", self.handle_record_info)
         return [Route(path, handler, methods=list(ANY_METHOD)), *super().routes()]
 

@@ -16,10 +16,14 @@ import attrs
 import pytest
 import requests
 
-from suno_conformance.mock import MockServer
+from suno_api.spec import enum_values
+from suno_conformance.defects import callbacks_out_of_order as out_of_order
+from suno_conformance.mock import MockServer, MockSettings
 from suno_conformance.suite import SuiteOptions, _runtime, run_suite
+from suno_conformance.suite._checks import Status
 from suno_conformance.suite._report import junit_properties, render_summary
 from suno_conformance.suite._runtime import Run
+from suno_conformance.suite._state import judge_stages, judge_tracks, stages, track_pairs
 from suno_conformance.suite._target import Target, open_target
 
 CALLBACK_LABEL = "CALLBACK POST {callBackUrl}"
@@ -189,6 +193,8 @@ def test_a_server_elsewhere_is_checked_through_the_public_url(
     assert outcome.ledger.callbacks_received > 0
     assert outcome.ledger.counts[(CALLBACK_LABEL, "callback_signature")].passed > 0
     assert outcome.ledger.counts[(CALLBACK_LABEL, "callbacks_delivered")].passed > 0
+    assert outcome.ledger.counts[(CALLBACK_LABEL, "callback_stages")].passed > 0
+    assert outcome.ledger.counts[(CALLBACK_LABEL, "callback_tracks_agree")].passed > 0
     assert outcome.report()["callbacks"]["url"] == public
     # Not live: generated bodies keep their own callBackUrl (the mock refuses those hosts); ours were delivered.
     delivered = {delivery.url for delivery in mock_server.mock.deliveries if delivery.outcome == "delivered"}
@@ -218,3 +224,89 @@ def test_live_callbacks_go_only_to_the_public_url(mock_server: MockServer, small
     assert all(delivery.url.startswith(public + "/callbacks/") for delivery in deliveries)
     assert all(delivery.outcome == "delivered" for delivery in deliveries)
     assert outcome.ledger.counts[(CALLBACK_LABEL, "callbacks_delivered")].passed > 0
+
+
+# ------------------------------------------------------------------------------------- stages and tracks
+
+KNOWN = stages(_runtime.final_callbacks())
+TEXT, FIRST, COMPLETE = KNOWN.progress
+(ERROR,) = KNOWN.failures
+
+
+def test_the_stages_are_the_spec_enum_in_its_order() -> None:
+    """Progress stages end at the first final type; the failure stage comes after it, as the spec lists them."""
+    assert (*KNOWN.progress, *KNOWN.failures) == enum_values("CallbackType")
+    assert KNOWN.finals == _runtime.final_callbacks()
+
+
+@pytest.mark.parametrize(
+    ("types", "expected", "message"),
+    [
+        ([TEXT, FIRST, COMPLETE], Status.PASSED, ""),
+        ([TEXT, TEXT, FIRST, COMPLETE], Status.PASSED, ""),  # a re-delivery is not a new stage
+        ([TEXT, ERROR], Status.PASSED, ""),
+        ([ERROR], Status.PASSED, ""),
+        ([TEXT], Status.PASSED, ""),  # still running when the wait ended: callbacks_delivered judges that
+        ([FIRST, COMPLETE], Status.FAILED, "skipped a stage"),
+        ([TEXT, COMPLETE], Status.FAILED, "skipped a stage"),
+        ([FIRST, TEXT, COMPLETE], Status.FAILED, "out of the spec's stage order"),
+        ([TEXT, FIRST, TEXT, COMPLETE], Status.FAILED, "out of the spec's stage order"),
+        ([TEXT, FIRST, COMPLETE, ERROR], Status.FAILED, "after the task's final callback"),
+        (["lyrics", FIRST, COMPLETE], Status.SKIPPED, "outside the documented stages"),
+        ([], Status.NOT_APPLICABLE, ""),
+    ],
+)
+def test_a_task_passes_every_stage_in_order(types: list[str], expected: Status, message: str) -> None:
+    """Every stage up to the last one reached has its callback, in the spec's order; nothing after a final one."""
+    result = judge_stages(types, KNOWN)
+    assert result.status is expected, result
+    assert message in result.message
+
+
+def _track(pairs: dict[str, str], track_id: str, url: str, *, side: int) -> dict[str, str]:
+    return {name[side]: url for name in pairs.items() if name[0] != "id"} | {"id": track_id}
+
+
+def test_the_tracks_pair_by_the_spec_descriptions() -> None:
+    """The callback's snake_case and record-info's camelCase fields are paired because the spec describes both so."""
+    pairs = dict(track_pairs())
+    assert pairs["id"] == "id"
+    assert pairs["audio_url"] == "audioUrl"
+    assert "createTime" not in pairs  # not a string field in both: its spelling varies (ERRATA E-12)
+
+
+def test_the_final_callback_carries_every_track_with_the_same_content() -> None:
+    """Equal sets of tracks, and a paired field with other content, are judged apart, each with what differs."""
+    pairs = dict(track_pairs())
+    one = _track(pairs, "t1", "https://cdn.example/1.mp3", side=0)
+    two = _track(pairs, "t2", "https://cdn.example/2.mp3", side=0)
+    listed = [
+        _track(pairs, "t1", "https://cdn.example/1.mp3", side=1),
+        _track(pairs, "t2", "https://cdn.example/2.mp3", side=1),
+    ]
+    same, agree = judge_tracks([one, two], listed)
+    assert (same.status, agree.status) == (Status.PASSED, Status.PASSED)
+    same, _ = judge_tracks([one], listed)
+    assert same.status is Status.FAILED
+    assert "does not carry every track" in same.message
+    assert "t2" in same.detail
+    same, _ = judge_tracks([one, two, {"id": "t3"}], listed)
+    assert "does not list the tracks the complete callback delivered" in same.message
+    _, agree = judge_tracks([one, {**two, "audio_url": "https://elsewhere.example/2.mp3"}], listed)
+    assert agree.status is Status.FAILED
+    assert agree.message == "the complete callback and record-info disagree on audio_url/audioUrl"
+    assert "elsewhere.example" in agree.detail
+    # An empty field is a placeholder, not a claim.
+    _, agree = judge_tracks([one, {**two, "audio_url": ""}], listed)
+    assert agree.status is Status.PASSED
+
+
+def test_a_remote_server_is_waited_for_and_its_stage_order_judged(small_options: SuiteOptions) -> None:
+    """Stages that take real time on a server elsewhere are awaited; callbacks out of order still fail the run."""
+    settings = MockSettings(api_keys=("remote-key",), stage_seconds=0.2, webhook_key="remote-hook", seed=7)
+    with MockServer(mock=out_of_order.Defect(settings)) as server:
+        options = _server_options(server, small_options, webhook_key="remote-hook", callback_wait=20.0)
+        outcome = run_suite(options, pytest_args=CALLBACK_RUN)
+    checks = {failure.check for failure in outcome.ledger.all_failures()}
+    assert checks == {"callback_stages"}
+    assert outcome.ledger.counts[(CALLBACK_LABEL, "callbacks_delivered")].failed == 0

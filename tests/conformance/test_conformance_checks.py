@@ -29,6 +29,7 @@ from suno_conformance.suite._checks import (
     callback_task,
     credentials_enforced,
     drift_of,
+    envelope_consistent,
     invalid_rejected,
     json_envelope,
     no_server_error,
@@ -37,7 +38,9 @@ from suno_conformance.suite._checks import (
     undocumented_method,
     valid_accepted,
 )
+from suno_conformance.suite._ledger import Ledger
 from suno_conformance.suite._oracle import SentRequest, expect
+from suno_conformance.suite._report import _findings
 from tests.bodies import default_body
 
 TOKEN = "test-token"
@@ -403,3 +406,178 @@ def test_every_check_is_documented_in_the_module_table() -> None:
     assert module.__doc__ is not None
     for check in RESPONSE_CHECKS:
         assert f"``{check.__name__}``" in module.__doc__
+
+
+# ------------------------------------------------------------------------- what the answer got wrong
+
+
+def _failures(reply: Reply, context: StubContext | None = None) -> list[tuple[str, str, str]]:
+    """Record every response check of ``reply`` in a ledger, as a run does; return its distinct failures."""
+    ledger = Ledger([TOKEN])
+    for check in RESPONSE_CHECKS:
+        ledger.record("op", check.__name__, check(reply, context or StubContext()), phase="examples")
+    return [(failure.check, failure.message, failure.detail) for failure in ledger.all_failures()]
+
+
+def _submit_answer(content: bytes, answer_type: str = "application/json", status: int = 200) -> Reply:
+    return _reply(body=VALID_BODY, answer=content, answer_type=answer_type, status=status)
+
+
+@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
+def test_a_non_finite_number_is_reported_as_itself_once(constant: str) -> None:
+    """A NaN is named NaN, with where it is; the schema check does not also fail with ``null is not of types``."""
+    content = f'{{"code": 200, "msg": "ok", "data": {{"taskId": "t", "score": {constant}}}}}'.encode()
+    reply = _submit_answer(content)
+    failures = _failures(reply)
+    assert [check for check, _, _ in failures] == ["json_envelope"]
+    _, message, detail = failures[0]
+    assert constant.lstrip("-") in message
+    assert "JSON does not allow" in message
+    assert f"`data.score`: {constant}" in detail
+    schema = response_schema(reply, StubContext())
+    assert schema.status is Status.SKIPPED
+    assert "json_envelope" in schema.message
+    assert "null is not of types" not in schema.message
+    # The rest of the answer is still read: the submit was accepted, and says so.
+    assert valid_accepted(reply, StubContext()).status is Status.PASSED
+
+
+def test_a_nan_in_a_record_shows_its_path() -> None:
+    """A track's duration NaN in record-info: the failure points at the track's field."""
+    record = {"taskId": "t", "status": "SUCCESS", "response": {"sunoData": [{"id": "a", "duration": 1.5}]}}
+    content = json.dumps({"code": 200, "msg": "ok", "data": record}).replace("1.5", "NaN").encode()
+    reply = _reply("GET", RECORD_INFO_PATH, query="?taskId=t", answer=content)
+    failures = _failures(reply, StubContext(created=frozenset({"t"})))
+    assert [(check, detail) for check, _, detail in failures] == [
+        ("json_envelope", "`data.response.sunoData.0.duration`: NaN")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("answer_type", "message"),
+    [
+        ("application/json", "the body is not UTF-8, as JSON must be"),
+        ("application/json; charset=utf-8", "the body is not UTF-8, the charset its Content-Type declares"),
+        ("application/json; charset=ISO-8859-1", "the body is iso-8859-1, as its Content-Type declares, not UTF-8"),
+    ],
+)
+def test_a_latin_1_body_says_it_is_not_utf_8(answer_type: str, message: str) -> None:
+    """A body in another encoding says so, and what the Content-Type declared; nothing else fails for it."""
+    content = json.dumps({"code": 200, "msg": "réussi", "data": {"taskId": "t"}}, ensure_ascii=False)
+    reply = _submit_answer(content.encode("latin-1"), answer_type)
+    failures = _failures(reply)
+    assert [check for check, _, _ in failures] == ["json_envelope"]
+    assert message in failures[0][1]
+    assert f"byte 0xe9 at offset {content.index('é')} is not UTF-8" in failures[0][2]
+    assert "r⟨here⟩éussi" in failures[0][2]  # the excerpt, read in the charset it is in, marks the byte
+    assert valid_accepted(reply, StubContext()).status is Status.PASSED
+
+
+def test_a_utf_16_body_says_which_encoding_it_is() -> None:
+    """JSON in UTF-16 (with its byte order mark) is named as such."""
+    reply = _submit_answer(json.dumps(_ok({"taskId": "t"})).encode("utf-16"))
+    failures = _failures(reply)
+    assert [check for check, _, _ in failures] == ["json_envelope"]
+    assert "the body is UTF-16, not UTF-8" in failures[0][1]
+
+
+def test_truncated_json_says_where_it_ends_and_only_json_envelope_fails() -> None:
+    """A body cut short: not JSON, where, an excerpt; acceptance and the schema are skipped, pointing at it."""
+    reply = _submit_answer(b'{"code": 200, "msg": "ok", "data": {"taskId": "t')
+    failures = _failures(reply)
+    assert [check for check, _, _ in failures] == ["json_envelope"]
+    _, message, detail = failures[0]
+    assert message == "the body is not JSON"
+    assert "cut short" in detail
+    assert '"taskId": "t' in detail
+    assert reply.describe() == "HTTP 200, body not JSON"
+    for check in (response_schema, valid_accepted):
+        result = check(reply, StubContext())
+        assert result.status is Status.SKIPPED
+        assert result.message == "not judged: the body is not JSON (reported by json_envelope)"
+
+
+def test_an_html_answer_says_it_is_not_json_and_shows_it() -> None:
+    """Another content type and a body that is not JSON: one failure, with the body's problem and an excerpt."""
+    reply = _submit_answer(b"<html><body>Bad gateway</body></html>", "text/html")
+    failures = _failures(reply)
+    assert [check for check, _, _ in failures] == ["json_envelope"]
+    _, message, detail = failures[0]
+    assert message == "answered Content-Type text/html, not application/json"
+    assert "the body is not JSON" in detail
+    assert "Bad gateway" in detail
+
+
+def test_an_error_status_with_a_body_that_is_not_json() -> None:
+    """The HTTP status still judges the request; envelope consistency is skipped, pointing at json_envelope."""
+    reply = _reply(body={**VALID_BODY, "model": "V9"}, status=422, answer=b"Unprocessable")
+    assert invalid_rejected(reply, StubContext()).status is Status.PASSED
+    consistent = envelope_consistent(reply, StubContext())
+    assert consistent.status is Status.SKIPPED
+    assert "json_envelope" in consistent.message
+    assert [check for check, _, _ in _failures(reply)] == ["json_envelope"]
+
+
+@pytest.mark.parametrize("shift", range(0, 90, 6))
+def test_the_excerpt_of_a_broken_body_never_shows_part_of_the_token(shift: int) -> None:
+    """The window around the error is cut after redaction: no fragment of the token, wherever the cut falls."""
+    token = "s3cr3t-token-value-0123456789"
+    content = f'{{"code": 200, "msg": "{"y" * 80}{token}{"x" * shift}'.encode()
+    expectation = _submit_answer(b"{}").expectation
+    reply = Reply.build(expectation, 200, {"content-type": "application/json"}, content, [token])
+    assert reply.problem == "the body is not JSON"
+    assert "cut short" in reply.problem_detail
+    shown = reply.problem_detail
+    assert not [size for size in range(4, len(token) + 1) if token[:size] in shown or token[-size:] in shown]
+    if shift < 20:
+        assert "[REDACTED]" in shown
+
+
+def test_a_callback_with_nan_is_reported_as_nan() -> None:
+    """A callback's NaN is named NaN by callback_schema, not as a schema mismatch on null."""
+    content = _callback().content.replace(b'"data": {', b'"data": {"score": NaN, ', 1)
+    callback = attrs.evolve(_callback(), content=content)
+    result = callback_schema(callback, CALLBACK_CONTEXT)
+    assert result.status is Status.FAILED
+    assert "NaN" in result.message
+    assert "null" not in result.message
+    assert "`data.score`: NaN" in result.detail
+
+
+def test_a_skip_names_its_cause_in_the_ledger_the_summary_and_the_json() -> None:
+    """The checks a broken body leaves unjudged are listed with why, pointing at the failure that says it."""
+    reply = _submit_answer(b'{"code": 200, "msg": "ok", "data": {"taskId": "t')
+    ledger = Ledger([TOKEN])
+    for check in RESPONSE_CHECKS:
+        ledger.record("op", check.__name__, check(reply, StubContext()), phase="examples")
+    reason = "not judged: the body is not JSON (reported by json_envelope)"
+    assert ledger.skips[("op", "response_schema", reason)] == 1
+    assert {"operation": "op", "check": "valid_accepted", "reason": reason, "count": 1} in ledger.snapshot()["skipped"]
+    assert f"  [response_schema] op: {reason}" in _findings(ledger)
+
+
+@pytest.mark.parametrize(
+    ("content", "answer_type", "problem"),
+    [
+        (b'{"code": 200, "msg": "ok"}', "application/json; charset=us-ascii", ""),  # ASCII reads the same
+        ('{"code": 200, "msg": "réussi"}'.encode(), "application/json; charset=utf-8", ""),
+        ('{"code": 200, "msg": "réussi"}'.encode(), "application/json; charset=iso-8859-1", "declares charset"),
+        (b'\xef\xbb\xbf{"code": 200, "msg": "ok"}', "application/json", "byte order mark"),
+    ],
+)
+def test_a_charset_the_body_is_not_in_is_reported(content: bytes, answer_type: str, problem: str) -> None:
+    """A UTF-8 body whose Content-Type declares another charset misleads clients; plain ASCII is the same in all."""
+    reply = _submit_answer(content, answer_type)
+    assert (problem in reply.problem) if problem else reply.problem == ""
+    assert json_envelope(reply, StubContext()).status is (Status.FAILED if problem else Status.PASSED)
+
+
+def test_json_that_is_not_an_envelope_fails_once() -> None:
+    """A JSON list where the envelope belongs: json_envelope says so; acceptance and the schema point at it."""
+    reply = _submit_answer(json.dumps([{"code": 200}]).encode())
+    assert _failures(reply) == [("json_envelope", "the body is JSON but not an envelope object", '[{"code": 200}]')]
+    assert reply.describe() == "HTTP 200, body not an envelope"
+    for check in (response_schema, valid_accepted):
+        assert check(reply, StubContext()).message == (
+            "not judged: the body is JSON but not an envelope object (reported by json_envelope)"
+        )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from suno_api.spec import names
 from suno_conformance.mock import MockServer
 from suno_conformance.suite import SuiteOptions, run_suite
 from suno_conformance.suite._runtime import credential_probes
@@ -34,7 +35,7 @@ def test_live_mode_without_a_budget_sends_no_acceptable_submit(
     # spellings of the scheme would be paid submits.
     refused = [probe for probe in credential_probes() if not probe.name.startswith("scheme-")]
     assert outcome.ledger.sent["credentials"] == len(refused) + 2 * len(credential_probes())
-    assert outcome.ledger.counts[("POST /api/v1/generate/upload-extend", "invalid_rejected")].passed > 0
+    assert outcome.ledger.counts[(f"POST {names().submit_path}", "invalid_rejected")].passed > 0
     failures = "\n".join(failure.render() for failure in outcome.ledger.all_failures())
     assert outcome.exit_code == 0, failures
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import runpy
 from collections.abc import Sequence
@@ -15,8 +16,16 @@ import suno_conformance.suite
 from suno_conformance import Setting
 from suno_conformance.defects import catalogue
 from suno_conformance.mock import MockApp
-from suno_conformance.suite import SUITE_SETTINGS, SuiteOptions, main, settings_table_markdown
+from suno_conformance.suite import SUITE_SETTINGS, Ledger, Result, SuiteOptions, main, settings_table_markdown
 from suno_conformance.suite._entry import mock_class_for
+from suno_conformance.suite._parallel import (
+    AUTO_MIN_EXAMPLES,
+    Costs,
+    merge_ledger,
+    plan_shards,
+    suite_workers,
+    xdist_available,
+)
 
 SUITE_SOURCE = Path(suno_conformance.suite.__file__).parent
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -177,3 +186,77 @@ def test_the_suite_uses_only_public_names_of_the_library() -> None:
         text = path.read_text(encoding="utf-8")
         assert not re.search(r"suno_api\._[a-z]", text), path.name
         assert "FIELD-NOTES" not in text, path.name
+
+
+# ---------------------------------------------------------------------------------------- worker processes
+
+
+def test_shards_are_planned_from_the_costs_alone_and_keep_the_collection_order() -> None:
+    """Longest first to the cheapest shard: the heavy tests part, the light ones fill up; same input, same plan."""
+    costs = {
+        "a::fuzz_one": 100.0,
+        "a::fuzz_two": 90.0,
+        "a::stateful": 50.0,
+        **{f"a::light[{n}]": 1.0 for n in range(40)},
+    }
+    nodeids = list(costs)
+    shards = plan_shards(nodeids, 2, costs.__getitem__)
+    assert shards == plan_shards(nodeids, 2, costs.__getitem__)
+    assert sorted(nodeid for shard in shards for nodeid in shard) == sorted(nodeids)
+    assert "a::fuzz_one" in shards[0]
+    assert "a::fuzz_two" in shards[1]
+    loads = [sum(costs[nodeid] for nodeid in shard) for shard in shards]
+    assert abs(loads[0] - loads[1]) <= 1.0
+    for shard in shards:
+        assert shard == [nodeid for nodeid in nodeids if nodeid in shard]  # collection order within a shard
+    assert plan_shards(nodeids[:1], 4, costs.__getitem__) == [nodeids[:1]]  # no empty shard
+
+
+def test_the_costs_weigh_fuzzing_by_budget_and_body() -> None:
+    """A fuzzing test costs its examples (more with a body), the stateful phase its steps, any other test little."""
+    costs = Costs(fuzzing={"submit": 100, "query": 100}, with_body=frozenset({"submit"}), stateful_steps=60)
+    assert costs("s.py::test_fuzzing_submit") > costs("s.py::test_fuzzing_query") == 100
+    assert costs("s.py::TestStateful::runTest") > 60
+    assert costs("s.py::test_boundary[x/violation/y]") == 1
+
+
+def test_workers_spread_only_a_large_run_against_the_embedded_mock() -> None:
+    """Auto: one per core from the threshold budget on; a server, a mock class no worker can import: one process."""
+
+    class Local(MockApp):
+        """Defined in a function: a worker process cannot import it."""
+
+    assert suite_workers(SuiteOptions(), MockApp, AUTO_MIN_EXAMPLES - 1) == 1
+    assert suite_workers(SuiteOptions(), MockApp, None) == 1
+    assert suite_workers(SuiteOptions(workers=3), MockApp, 1) == (3 if xdist_available() else 1)
+    assert suite_workers(SuiteOptions(workers=3), Local, 10_000) == 1
+    assert suite_workers(SuiteOptions(base_url="http://127.0.0.1:9", api_key="k"), MockApp, 10_000) == 1
+    with pytest.raises(ValueError, match="--workers applies to the embedded mock only"):
+        suite_workers(SuiteOptions(base_url="http://127.0.0.1:9", api_key="k", workers=2), MockApp, 10_000)
+    expected = 1 if not xdist_available() else max(1, min(os.cpu_count() or 1, 4))
+    assert suite_workers(SuiteOptions(), MockApp, AUTO_MIN_EXAMPLES) == expected
+
+
+def test_merged_ledgers_count_what_one_ledger_would() -> None:
+    """Counts and drift add up; a failure seen by two workers is one failure with both counts; notes once."""
+
+    def filled(*, fail_times: int) -> Ledger:
+        ledger = Ledger()
+        ledger.count_case("fuzzing", mode="positive")
+        ledger.count_success("POST /x")
+        ledger.record("POST /x", "valid_accepted", Result.passed(), phase="fuzzing")
+        for _ in range(fail_times):
+            ledger.record("POST /x", "invalid_rejected", Result.failed("accepted a bad body"), phase="fuzzing")
+        ledger.note("one note")
+        return ledger
+
+    merged, other = filled(fail_times=1), filled(fail_times=2)
+    merge_ledger(merged, {name: value for name, value in vars(other).items() if name != "_lock"})
+    assert merged.sent["fuzzing"] == 2
+    assert merged.modes[("fuzzing", "positive")] == 2
+    assert merged.reached["POST /x"] == 2
+    assert merged.counts[("POST /x", "valid_accepted")].passed == 2
+    assert merged.counts[("POST /x", "invalid_rejected")].failed == 3
+    (failure,) = merged.all_failures()
+    assert failure.count == 3
+    assert merged.notes == ["one note"]

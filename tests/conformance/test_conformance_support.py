@@ -8,7 +8,7 @@ import pytest
 import schemathesis
 
 import suno_conformance.suite
-from suno_api.spec import effective_spec_path, enum_values
+from suno_api.spec import effective_spec_path, enum_values, names
 from suno_conformance.suite._cases import CALLBACK_PLACEHOLDER
 from suno_conformance.suite._checks import Result
 from suno_conformance.suite._drift import find_drift, strict_enums
@@ -18,6 +18,7 @@ from suno_conformance.suite._oracle import Expectation, SentRequest, expect
 from suno_conformance.suite._report import clean_junit, verdict
 from suno_conformance.suite._safety import LiveSafety, keep_callbacks_home
 from suno_conformance.suite._target import TargetError, is_loopback, open_target
+from tests.spec_support import models, undocumented_value
 
 SECRET = "s3cr3t-token"
 
@@ -41,9 +42,10 @@ def test_the_named_enums_are_the_ones_responses_accept_loosely() -> None:
 
 def test_drift_inside_nullable_branches_is_found() -> None:
     """A status inside `data` (anyOf TaskRecord | null) is still reached."""
-    found = find_drift({"code": 200, "msg": "", "data": {"taskId": "t", "status": "FAILED"}}, "RecordInfoResponse")
+    status = undocumented_value("TaskStatus")
+    found = find_drift({"code": 200, "msg": "", "data": {"taskId": "t", "status": status}}, "RecordInfoResponse")
     assert [str(finding) for finding in found] == [
-        "`data.status` = 'FAILED' is not a documented TaskStatus (" + ", ".join(enum_values("TaskStatus")) + ")"
+        f"`data.status` = {status!r} is not a documented TaskStatus (" + ", ".join(enum_values("TaskStatus")) + ")"
     ]
 
 
@@ -56,7 +58,7 @@ def test_a_value_of_the_wrong_type_is_a_failure_not_drift() -> None:
 
 
 def _expectation(free: bool) -> Expectation:
-    sent = SentRequest.build("GET" if free else "POST", "http://h/api/v1/generate/record-info?taskId=x")
+    sent = SentRequest.build("GET" if free else "POST", f"http://h{names().record_info_path}?{names().task_id_param}=x")
     result = expect(sent, "t")
     return result if free else Expectation("POST", "/x", None, None, result.credentials, result.verdict, free=False)
 
@@ -229,12 +231,13 @@ def test_the_junit_report_loses_hypothesis_blobs_and_secrets(tmp_path: Path) -> 
 
 @pytest.mark.parametrize("home", [CALLBACK_PLACEHOLDER, "https://tunnel.example.org/callbacks/3"])
 def test_live_callbacks_never_go_to_a_host_the_generator_made_up(home: str) -> None:
-    """In live mode an http(s) callBackUrl goes home (the receiver, or callback.invalid); a malformed one stays."""
+    """In live mode an http(s) callback URL goes home (the receiver, or callback.invalid); a malformed one stays."""
     schema = schemathesis.openapi.from_path(effective_spec_path())
-    operation = schema["/api/v1/generate/upload-extend"]["POST"]
-    made_up = operation.Case(body={"callBackUrl": "https://0.com", "model": "V5"}, media_type="application/json")
+    operation = schema[names().submit_path]["POST"]
+    field, model = names().callback_url, names().model
+    made_up = operation.Case(body={field: "https://0.com", model: models()[-1]}, media_type="application/json")
     keep_callbacks_home(made_up.body, home)
-    assert made_up.body == {"callBackUrl": home, "model": "V5"}
-    broken = operation.Case(body={"callBackUrl": "not a uri"}, media_type="application/json")
+    assert made_up.body == {field: home, model: models()[-1]}
+    broken = operation.Case(body={field: "not a uri"}, media_type="application/json")
     keep_callbacks_home(broken.body, home)
-    assert broken.body == {"callBackUrl": "not a uri"}
+    assert broken.body == {field: "not a uri"}

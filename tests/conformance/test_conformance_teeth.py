@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from suno_api.spec import REQUEST_SCHEMA, rules, schema
+from suno_conformance.defects import catalogue
 from suno_conformance.mock import MockApp
 from suno_conformance.suite import SuiteOptions, run_suite
 from suno_conformance.suite._cases import derive
@@ -23,16 +24,15 @@ from suno_conformance.suite._checks import Reply, Status, credentials_enforced, 
 from suno_conformance.suite._errata import UNAVAILABLE, Errata, errata_path, load_errata, parse_errata
 from suno_conformance.suite._oracle import (
     PATH_ITEM_METHODS,
-    RECORD_INFO,
-    SUBMIT,
     Credentials,
     SentRequest,
     credentials_of,
     documented_operations,
     documented_paths,
     expect,
-    operation_by_id,
+    record_info_operation,
     secured_operations,
+    submit_operation,
     undocumented_methods,
 )
 from suno_conformance.suite._runtime import credential_probes
@@ -73,8 +73,9 @@ def _reply(
     return Reply.build(expect(sent, TOKEN), status, {"content-type": "application/json"}, json.dumps(answer).encode())
 
 
-SUBMIT_PATH = operation_by_id(SUBMIT).path
-RECORD_INFO_PATH = operation_by_id(RECORD_INFO).path
+SUBMIT_PATH = submit_operation().path
+RECORD_INFO_PATH = record_info_operation().path
+RECORD_INFO_LABEL = record_info_operation().label
 
 
 # ------------------------------------------------------------------------------------ undocumented methods
@@ -264,3 +265,57 @@ def test_the_seed_reproduces_the_stateful_phase_and_another_seed_varies_it(tmp_p
     first = _stateful_requests(tmp_path, 1)
     assert _stateful_requests(tmp_path, 1) == first
     assert _stateful_requests(tmp_path, 2) != first
+
+
+# ----------------------------------------------------------------------------------------- callback state
+
+CALLBACK_STATE_DEFECTS = {
+    "callback_text_skipped": ("callback_stages", "skipped a stage"),
+    "callback_first_skipped": ("callback_stages", "skipped a stage"),
+    "callbacks_out_of_order": ("callback_stages", "out of the spec's stage order"),
+    "callback_names_another_task": ("callback_task", "another task"),
+    "complete_callback_drops_a_track": ("callback_consistency", "does not carry every track"),
+    "callback_track_urls_differ": ("callback_tracks_agree", "disagree on audio_url/audioUrl"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CALLBACK_STATE_DEFECTS))
+def test_a_callback_state_defect_is_caught_by_its_own_check(name: str, tmp_path: Path) -> None:
+    """Each callback-state defect of the catalogue fails the check made for it, and only that one."""
+    defect = next(info for info in catalogue() if info.name == name)
+    check, message = CALLBACK_STATE_DEFECTS[name]
+    options = SuiteOptions(seed=1, junit=tmp_path / "c.xml", config=_config(tmp_path), callback_wait=5.0)
+    outcome = run_suite(options, mock_class=defect.mock_class, pytest_args=["-q"])
+    failures = outcome.ledger.all_failures()
+    assert outcome.exit_code != 0
+    assert {failure.check for failure in failures} == {check}, "\n".join(f.render() for f in failures)
+    assert any(message in failure.message for failure in failures)
+
+
+# ------------------------------------------------------------------------- one root cause, one failure
+
+BODY_DEFECTS = {
+    "record_info_nan": "it contains NaN, which JSON does not allow",
+    "record_info_latin_1": "the body is not UTF-8, as JSON must be",
+    "record_info_cut_short": "the body is not JSON",
+}
+
+
+@pytest.mark.parametrize("name", sorted(BODY_DEFECTS))
+def test_a_broken_answer_fails_once_saying_what_is_wrong_with_it(name: str, tmp_path: Path) -> None:
+    """A record-info body that is not UTF-8 JSON fails json_envelope alone, in terms of the answer.
+
+    The schema is skipped pointing at it (a NaN is not reported as ``null is not of types ...``), and what the
+    answer still says (the task, its status, its tracks) is judged as usual, or skipped when nothing can be read.
+    """
+    defect = next(info for info in catalogue() if info.name == name)
+    options = SuiteOptions(seed=1, junit=tmp_path / "c.xml", config=_config(tmp_path), callback_wait=5.0)
+    outcome = run_suite(options, mock_class=defect.mock_class, pytest_args=["-q"])
+    failures = outcome.ledger.all_failures()
+    assert [(failure.check, failure.label) for failure in failures] == [("json_envelope", RECORD_INFO_LABEL)], (
+        "\n".join(f.render() for f in failures)
+    )
+    assert BODY_DEFECTS[name] in failures[0].message
+    assert "null is not of types" not in failures[0].render()
+    skipped = {(check, reason) for (label, check, reason) in outcome.ledger.skips if label == RECORD_INFO_LABEL}
+    assert ("response_schema", f"not judged: {failures[0].message} (reported by json_envelope)") in skipped

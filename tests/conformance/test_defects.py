@@ -6,8 +6,8 @@ counts (the defects are caught by the deterministic phases: coverage, boundary c
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,7 +16,6 @@ from suno_conformance.mock import MockServer
 from suno_conformance.suite import Outcome, SuiteOptions, run_suite
 
 CATALOGUE = catalogue()
-_OUTCOMES: dict[str, Outcome] = {}
 
 
 def _caught(defect: DefectInfo, outcome: Outcome) -> bool:
@@ -37,20 +36,6 @@ def catalogue_options(tmp_path_factory: pytest.TempPathFactory) -> SuiteOptions:
     )
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _kill_rate(kill_rate_lines: list[str]) -> Iterator[None]:
-    """Report the kill rate once every defect of the module has run (printed in the terminal summary)."""
-    yield
-    if _OUTCOMES:
-        killed = [name for name, outcome in _OUTCOMES.items() if _caught(_by_name(name), outcome)]
-        rate = 100 * len(killed) // len(_OUTCOMES)
-        kill_rate_lines.append(f"kill rate: {len(killed)}/{len(_OUTCOMES)} defects caught ({rate}%)")
-        for name, outcome in sorted(_OUTCOMES.items()):
-            checks = sorted({failure.check for failure in outcome.ledger.all_failures()})
-            how = ", ".join(checks) if checks else f"drift x{len(outcome.ledger.drift)}"
-            kill_rate_lines.append(f"  {'killed  ' if name in killed else 'SURVIVED'} {name:<32} {how}")
-
-
 def _by_name(name: str) -> DefectInfo:
     return next(defect for defect in CATALOGUE if defect.name == name)
 
@@ -62,10 +47,17 @@ def test_the_catalogue_has_at_least_twenty_defects() -> None:
 
 
 @pytest.mark.parametrize("defect", CATALOGUE, ids=lambda defect: defect.name)
-def test_defect_is_caught(defect: DefectInfo, catalogue_options: SuiteOptions) -> None:
+def test_defect_is_caught(
+    defect: DefectInfo, catalogue_options: SuiteOptions, kill_records: list[dict[str, Any]]
+) -> None:
     """The suite reports the defect: as a failure (exit status non-zero) or, for a value outside a list, as drift."""
-    outcome = run_suite(catalogue_options, mock_class=defect.mock_class, pytest_args=["-q"])
-    _OUTCOMES[defect.name] = outcome
+    # A defect caught as a failure needs only its first one (-x); drift fails nothing, so that run goes to the end.
+    stop_early = ["-x"] if defect.caught_as != "drift" else []
+    outcome = run_suite(catalogue_options, mock_class=defect.mock_class, pytest_args=["-q", *stop_early])
+    checks = sorted({failure.check for failure in outcome.ledger.all_failures()})
+    how = ", ".join(checks) if checks else f"drift x{len(outcome.ledger.drift)}"
+    killed = _caught(defect, outcome)
+    kill_records.append({"section": "defect catalogue", "name": defect.name, "killed": killed, "how": how})
     failures = "\n".join(failure.render() for failure in outcome.ledger.all_failures())
     assert _caught(defect, outcome), f"{defect.name} ({defect.caught_as}) survived: {outcome.verdict}\n{failures}"
 
@@ -139,3 +131,41 @@ def test_a_failing_run_keeps_the_token_out_of_the_junit_report(
     assert "<failure" in junit
     assert "Authorization: Bearer [REDACTED]" in junit
     assert "a-secret-token-that-fails" not in junit
+
+
+def test_a_parallel_run_is_one_run_and_its_seed_reproduces_it(small_options: SuiteOptions) -> None:
+    """Two workers, each with its own mock, report as one run; the same seed sends the same cases again.
+
+    The controller merges the workers' ledgers, judges the run-level gates on the merged ledger, and writes one
+    JUnit report with every test, the gates among them. The stateful phase runs first on its worker's fresh mock,
+    so its scenarios (which follow the task ids the mock answers) are the seed's alone.
+    """
+    junit = Path(str(small_options.junit)).with_name("parallel.xml")
+    spread = run_suite(small_options.evolve(workers=2, junit=junit), pytest_args=["-q"])
+    failures = "\n".join(failure.render() for failure in spread.ledger.all_failures())
+    assert spread.exit_code == 0, failures
+    assert spread.verdict == "CONFORMS"
+    assert spread.ledger.counts[("run", "reached_success")].passed == 1
+    assert any("2 worker processes" in note for note in spread.ledger.notes)
+    assert all(spread.ledger.sent[phase] for phase in ("examples", "coverage", "fuzzing", "stateful", "boundary"))
+    text = junit.read_text(encoding="utf-8")
+    for name in ("test_reached_success", "test_spec_drift", "test_fuzzing_", "runTest", "test_callbacks"):
+        assert f'name="{name}' in text, name
+    assert '<property name="conformance.verdict" value="CONFORMS"' in text
+    assert "<failure" not in text
+    assert junit.with_suffix(".json").is_file()
+
+    again = run_suite(small_options.evolve(workers=2, junit=None), pytest_args=["-q"])
+    assert again.run.stateful_requests == spread.run.stateful_requests
+    # Every phase but the callbacks' (it polls the tasks its own worker created) sends as many cases again.
+    assert {phase: n for phase, n in again.ledger.sent.items() if phase != "callbacks"} == {
+        phase: n for phase, n in spread.ledger.sent.items() if phase != "callbacks"
+    }
+
+
+def test_a_parallel_run_catches_a_defect_in_a_worker(small_options: SuiteOptions) -> None:
+    """A defective mock's class reaches every worker: the failure a worker records fails the whole run."""
+    defect = next(defect for defect in CATALOGUE if defect.name == "auth_ignored")
+    outcome = run_suite(small_options.evolve(workers=2), mock_class=defect.mock_class, pytest_args=["-q"])
+    assert outcome.exit_code != 0
+    assert _caught(defect, outcome)

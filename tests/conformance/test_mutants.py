@@ -2,7 +2,7 @@
 
 ``suno_conformance.mutants`` derives defective mocks from every constraint of the effective spec; the whole set
 runs once per session (the suite's targeted tests against each, two worker processes), and every mutant must be
-killed except those listed in ``KNOWN_SURVIVORS``.
+killed: 100 % per family, with no list of known survivors (a mutant that survives fails the test, by name).
 """
 
 from __future__ import annotations
@@ -43,17 +43,6 @@ FAMILIES = (
     "type-coerced",
     "auth-relaxed",
 )
-# Families the suite cannot kill yet, each with why. Listed by family, never by mutant: the test fails when a
-# survivor outside these families appears, and when a listed family is killed entirely (then delete its line).
-KNOWN_SURVIVORS: Mapping[str, str] = {
-    # Issue 12, item 1: the derived cases send each property with its documented type only, and schemathesis's
-    # coverage and fuzzing phases never send a boolean or number as its JSON text ("true", "0.5"), even at 300
-    # examples per operation. Killed once `_cases.py` derives string-encoded twins of every typed property.
-    "type-coerced": "no case sends a boolean or number field as a string",
-    # Issue 12, item 1: the only enum violation derived is one undocumented value; no case sends a documented
-    # value in another case or with surrounding whitespace, and random strings never hit one.
-    "enum-loose": "no case sends an enum member in another case or with whitespace around it",
-}
 _RESULTS: list[MutantResult] = []
 
 
@@ -219,17 +208,13 @@ def test_the_faithful_mock_conforms_under_the_mutant_budget(results: list[Mutant
     assert not faithful[0].checks
 
 
-def test_every_mutant_is_killed_but_the_known_survivors(results: list[MutantResult]) -> None:
-    """100% kill outside KNOWN_SURVIVORS; a listed family that is now killed entirely must be taken off the list."""
+def test_every_mutant_is_killed(results: list[MutantResult]) -> None:
+    """100 % kill: every mutant of every family fails the suite, each with at least one failed check."""
     ran = [result for result in results if result.family != FAITHFUL]
     assert Counter(result.family for result in ran) == Counter(found.family for found in mutants())
     survivors = sorted(result.name for result in ran if not result.killed)
-    unexpected = [name for name in survivors if name.split(":")[0] not in KNOWN_SURVIVORS]
-    assert not unexpected, "mutants the suite no longer kills:\n" + "\n".join(unexpected)
-    surviving_families = {name.split(":")[0] for name in survivors}
-    rotten = sorted(set(KNOWN_SURVIVORS) - surviving_families)
-    assert not rotten, f"KNOWN_SURVIVORS lists families the suite now kills entirely: {rotten}"
-    assert all(result.checks for result in ran if result.killed)
+    assert not survivors, "mutants the suite does not kill:\n" + "\n".join(survivors)
+    assert all(result.checks for result in ran)
 
 
 def test_score_table_counts_each_family(results: list[MutantResult]) -> None:

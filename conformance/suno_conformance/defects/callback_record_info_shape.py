@@ -2,9 +2,15 @@
 
 from typing import Any
 
+from suno_api.spec import names
 from suno_conformance.mock import MockApp, Step, Task
 
 
 class Defect(MockApp):
     def callback_payload(self, task: Task, step: Step) -> dict[str, Any]:
-        return {"code": 200, "msg": "success", "data": self.record_info_payload(task)}
+        spec_names = names()
+        return {
+            spec_names.envelope_code: 200,
+            spec_names.envelope_msg: "success",
+            spec_names.envelope_data: self.record_info_payload(task),
+        }

@@ -2,9 +2,10 @@
 
 from typing import Any
 
+from suno_api.spec import names
 from suno_conformance.mock import MockApp, Task
 
 
 class Defect(MockApp):
     def submit_payload(self, task: Task) -> dict[str, Any]:
-        return {"taskId": task.number + 1000}
+        return {names().submit_task_id: task.number + 1000}

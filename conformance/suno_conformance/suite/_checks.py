@@ -28,24 +28,35 @@ State checks, judged by ``Run`` against earlier answers of the run: ``task_id_un
 earlier one got, bursts included), ``param_reproduces_body`` (record-info's ``param`` is the submitted body) and
 ``status_forward`` (a task's status moves down the documented list, and a final one never changes).
 
-Callback checks: ``callback_signature``, ``callback_schema``, ``callback_task``. Drift (values outside
-documented lists) is reported by ``drift_of``, never as a failure.
+Callback checks: ``callback_signature``, ``callback_schema``, ``callback_task``; per task, judged by ``Run`` once
+the callbacks are in (``_state.py``): ``callbacks_delivered``, ``callback_stages`` (a callback for each stage,
+in the spec's order), ``callback_consistency`` and ``callback_tracks_agree`` (the final callback and record-info
+report the same tracks, with the same content). Drift (values outside documented lists) is reported by
+``drift_of``, never as a failure.
+
+A body is read once (``decode_json``), leniently where its meaning is plain, and what keeps it from being UTF-8
+JSON is said in terms of the answer (``NaN`` as ``NaN``, a Latin-1 body as not UTF-8, a cut-short body with where
+it ends). That is ``json_envelope``'s failure alone: checks that would only restate it (the schema, envelope
+consistency, acceptance of an unreadable answer) are skipped with a reason that points at it.
 """
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import functools
 import json
+import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
 import jsonschema_rs
 
-from suno_api import WebhookVerificationError, verify_webhook
-from suno_api.spec import effective_spec
+from suno_api import WebhookVerificationError, redact, verify_webhook
+from suno_api.spec import effective_spec, names
 from suno_conformance.suite._drift import DriftFinding, find_drift
 from suno_conformance.suite._oracle import Credentials, Expectation, Verdict, expect, media_type, sent_from_prepared
 
@@ -56,6 +67,26 @@ if TYPE_CHECKING:
 SERVICE_STATE_CODES = frozenset({402, 429, 455})
 CALLBACK_SCHEMA = "CallbackPayload"
 ERROR_SCHEMA = "ErrorResponse"
+
+
+def callback_type_path() -> tuple[str, str]:
+    """Where a callback (``CALLBACK_SCHEMA``) names its stage."""
+    spec_names = names()
+    return (spec_names.callback_data, spec_names.callback_type)
+
+
+def callback_task_path() -> tuple[str, str]:
+    """Where a callback names its task."""
+    spec_names = names()
+    return (spec_names.callback_data, spec_names.callback_task_id)
+
+
+def callback_tracks_path() -> tuple[str, str]:
+    """Where a callback carries its tracks."""
+    spec_names = names()
+    return (spec_names.callback_data, spec_names.callback_tracks)
+
+
 _DIGITS = re.compile(r"^-?\d+$")
 _VALUES = re.compile(r"[0-9a-f]{16,}|\d+")
 
@@ -116,6 +147,159 @@ class Context(Protocol):
         ...
 
 
+# ------------------------------------------------------------------------------------------ decoding
+
+# RFC 8259 section 8.1: JSON exchanged between systems is UTF-8, without a byte order mark.
+_UTF8_NAMES = frozenset({"utf-8", "utf8"})
+_RFC_8259 = "(RFC 8259 section 8.1)"
+_BOMS = (
+    (codecs.BOM_UTF32_LE, f"the body is UTF-32, not UTF-8 as JSON must be {_RFC_8259}"),
+    (codecs.BOM_UTF32_BE, f"the body is UTF-32, not UTF-8 as JSON must be {_RFC_8259}"),
+    (codecs.BOM_UTF8, f"the body starts with a byte order mark, which JSON must not have {_RFC_8259}"),
+    (codecs.BOM_UTF16_LE, f"the body is UTF-16, not UTF-8 as JSON must be {_RFC_8259}"),
+    (codecs.BOM_UTF16_BE, f"the body is UTF-16, not UTF-8 as JSON must be {_RFC_8259}"),
+)
+_CONTEXT = 60
+NOT_JUDGED = "not judged: {problem} (reported by json_envelope)"
+
+
+@attrs.frozen
+class Decoded:
+    """A body read as JSON: the value, and what keeps it from being the UTF-8 JSON the spec documents.
+
+    Attributes:
+        value: The value, read leniently where the meaning is plain (``NaN`` as a float, a Latin-1 body as
+            Latin-1), so that the other checks judge what the server meant; ``None`` when nothing could be read.
+        parsed: Whether a value was read.
+        problem: ``""`` for UTF-8 JSON; otherwise what is wrong, in terms of the answer (a grouping message).
+        detail: Where: the byte, the position, the offending values, an excerpt (secrets redacted before any cut).
+    """
+
+    value: Any = None
+    parsed: bool = False
+    problem: str = ""
+    detail: str = ""
+
+
+def charset_of(content_type: str | None) -> str | None:
+    """Return the lower-case ``charset`` parameter of a Content-Type value, or ``None``."""
+    for parameter in (content_type or "").split(";")[1:]:
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() == "charset":
+            return value.strip().strip('"').lower() or None
+    return None
+
+
+def _window(text: str, position: int, secrets: Iterable[str]) -> str:
+    """Return the text around ``position``, redacted before it is cut (a cut never leaves part of a secret)."""
+    marker = "\x00conformance-cut\x00"
+    redacted = redact(text[:position] + marker + text[position:], secrets)
+    at = redacted.find(marker)
+    if at < 0:  # the marker fell inside a secret: show the beginning instead
+        return _raw(redact(text, secrets))[: 2 * _CONTEXT]
+    before, after = redacted[max(0, at - _CONTEXT) : at], redacted[at + len(marker) : at + len(marker) + _CONTEXT]
+    lead = "…" if at > _CONTEXT else ""
+    tail = "…" if len(redacted) - at - len(marker) > _CONTEXT else ""
+    return f"{lead}{before}⟨here⟩{after}{tail}"
+
+
+def _non_finite(value: Any, where: str = "") -> Iterable[str]:
+    """Yield ``path: NaN`` for every non-finite number in a decoded value."""
+    if isinstance(value, float) and not math.isfinite(value):
+        yield f"`{where or '<body>'}`: {json.dumps(value)}"
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from _non_finite(item, f"{where}.{key}" if where else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _non_finite(item, f"{where}.{index}" if where else str(index))
+
+
+def _text_of(content: bytes, declared: str | None, secrets: Iterable[str]) -> tuple[str, str, str]:
+    """Return (the body as text, the encoding problem or "", its detail)."""
+    for bom, problem in _BOMS:
+        if content.startswith(bom):
+            encoding = json.detect_encoding(content)
+            return (
+                content.decode(encoding, "replace"),
+                problem,
+                f"it starts with the bytes {content[: len(bom)].hex(' ')}",
+            )
+    detected = json.detect_encoding(content) if content else "utf-8"
+    if detected != "utf-8":
+        return (
+            content.decode(detected, "replace"),
+            f"the body is {detected.upper()}, not UTF-8 as JSON must be {_RFC_8259}",
+            f"its first bytes: {content[:8].hex(' ')}",
+        )
+    other = declared if declared is not None and declared not in _UTF8_NAMES else None
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        bad = f"byte 0x{content[exc.start : exc.start + 1].hex()} at offset {exc.start} is not UTF-8"
+        if other is not None:
+            with contextlib.suppress(LookupError, UnicodeDecodeError):
+                text = content.decode(other)
+                return (
+                    text,
+                    f"the body is {other}, as its Content-Type declares, not UTF-8 as JSON must be {_RFC_8259}",
+                    f"{bad}; read as {other}: {_window(text, exc.start, secrets)}",
+                )
+        # Latin-1 reads every byte, so the other checks still judge what the server meant.
+        text = content.decode("latin-1")
+        said = "the charset its Content-Type declares" if declared and other is None else f"as JSON must be {_RFC_8259}"
+        return text, f"the body is not UTF-8, {said}", f"{bad}; read as Latin-1: {_window(text, exc.start, secrets)}"
+    if other is not None and not text.isascii():
+        # RFC 8259 defines no charset for JSON; one that is not UTF-8 misleads every client that believes it.
+        return (
+            text,
+            f"the Content-Type declares charset={other}, but the body is UTF-8 as JSON must be {_RFC_8259}",
+            "a client that believes the header reads the non-ASCII text wrong",
+        )
+    return text, "", ""
+
+
+def decode_json(content: bytes, content_type: str | None = None, secrets: Iterable[str] = ()) -> Decoded:
+    """Read a body as JSON and say, in terms of the answer, what keeps it from being UTF-8 JSON.
+
+    ``NaN``, ``Infinity`` and ``-Infinity`` are not JSON (RFC 8259 section 6) but Python's decoder reads them;
+    they are reported as themselves, with where they are. A body in another encoding than UTF-8 says which, and
+    what its Content-Type declares. A body that is not JSON says why and where, with an excerpt.
+    """
+    secrets = tuple(secrets)
+    text, problem, detail = _text_of(content, charset_of(content_type), secrets)
+    constants: list[str] = []
+
+    def constant(name: str) -> float:
+        constants.append(name)
+        return float(name)
+
+    try:
+        value = json.loads(text, parse_constant=constant)
+    except ValueError as exc:
+        position = getattr(exc, "pos", 0)
+        if not text.strip():
+            why = "the body is empty, not JSON"
+            where = f"{len(content)} byte(s)"
+        else:
+            why = "the body is not JSON"
+            reason = getattr(exc, "msg", str(exc))
+            where = f"{reason} (line {getattr(exc, 'lineno', 1)}, column {getattr(exc, 'colno', 1)})"
+            # A body cut short (a proxy's limit, a dropped connection) fails at its end or inside its last string.
+            if position >= len(text.rstrip()) or reason.startswith("Unterminated string"):
+                where = f"it ends before its JSON value does (cut short?): {where}"
+                position = len(text)
+            where += f": {_window(text, position, secrets)}"
+        return Decoded(None, False, problem or why, "\n".join(filter(None, (detail, where))))
+    if constants and not problem:
+        found = sorted(set(constants))
+        problem = (
+            f"the body is not JSON: it contains {', '.join(found)}, which JSON does not allow (RFC 8259 section 6)"
+        )
+        detail = "\n".join(_non_finite(value))
+    return Decoded(value, True, problem, detail)
+
+
 @attrs.frozen
 class Reply:
     """An answer, with the oracle's expectation of the request that got it.
@@ -133,38 +317,44 @@ class Reply:
     content: bytes = attrs.field(repr=False)
     envelope: Mapping[str, Any] | None = attrs.field(default=None, repr=False)
     parsed: bool = False
-    """Whether the body parsed as JSON (``envelope`` holds it when it is an object)."""
+    """Whether a JSON value was read from the body (``envelope`` holds it when it is an object)."""
+    problem: str = ""
+    """What keeps the body from being UTF-8 JSON, in terms of the answer (``""``: nothing); see ``decode_json``."""
+    problem_detail: str = ""
+    """Where the problem is (position, values, an excerpt with secrets redacted)."""
 
     @classmethod
-    def build(cls, expectation: Expectation, status: int, headers: Mapping[str, Any], content: bytes) -> Reply:
-        """Build a reply, parsing the body once."""
+    def build(
+        cls,
+        expectation: Expectation,
+        status: int,
+        headers: Mapping[str, Any],
+        content: bytes,
+        secrets: Iterable[str] = (),
+    ) -> Reply:
+        """Build a reply, reading the body once (``secrets`` are redacted from the problem's excerpt)."""
         flat = {
             name.lower(): (value[0] if isinstance(value, list) and value else str(value))
             for name, value in headers.items()
         }
-        envelope: Mapping[str, Any] | None = None
-        parsed = False
-        try:
-            decoded = json.loads(content)
-            parsed = True
-            if isinstance(decoded, dict):
-                envelope = decoded
-        except (UnicodeDecodeError, ValueError):
-            pass
-        return cls(expectation, status, flat, content, envelope, parsed)
+        decoded = decode_json(content, flat.get("content-type"), secrets)
+        envelope = decoded.value if isinstance(decoded.value, dict) else None
+        return cls(expectation, status, flat, content, envelope, decoded.parsed, decoded.problem, decoded.detail)
 
     @classmethod
     def from_response(cls, response: schemathesis.Response, context: Context) -> Reply:
         """Build a reply from a schemathesis response, judging the request that was actually sent."""
         sent = sent_from_prepared(response.request, context.base_path)
-        return cls.build(expect(sent, context.token), response.status_code, response.headers, response.content)
+        return cls.build(
+            expect(sent, context.token), response.status_code, response.headers, response.content, (context.token,)
+        )
 
     @property
     def code(self) -> int | None:
         """The envelope's ``code`` as an integer (a digit string counts), or ``None``."""
         if self.envelope is None:
             return None
-        value = self.envelope.get("code")
+        value = self.envelope.get(names().envelope_code)
         if isinstance(value, bool):
             return None
         if isinstance(value, int):
@@ -176,7 +366,7 @@ class Reply:
     @property
     def data(self) -> Any:
         """The envelope's ``data`` (``None`` when absent)."""
-        return None if self.envelope is None else self.envelope.get("data")
+        return None if self.envelope is None else self.envelope.get(names().envelope_data)
 
     @property
     def accepted(self) -> bool:
@@ -198,9 +388,30 @@ class Reply:
         return self.status >= 500 or (self.code is not None and self.code >= 500)
 
     def describe(self) -> str:
-        """``HTTP 200, code 422``: how the answer reads, for messages."""
+        """``HTTP 200, code 422``: how the answer reads, for messages (``body not JSON`` when it cannot be read)."""
+        if self.envelope is None and self.problem:
+            return f"HTTP {self.status}, body not JSON"
+        if self.envelope is None and self.parsed:
+            return f"HTTP {self.status}, body not an envelope"
         code = "no envelope code" if self.code is None else f"code {self.code}"
         return f"HTTP {self.status}, {code}"
+
+    @property
+    def unread(self) -> str:
+        """Why no envelope could be read from the body (``""`` when one was)."""
+        if self.envelope is not None:
+            return ""
+        return self.problem or "the body is JSON but not an envelope object"
+
+    def unreadable(self) -> Result | None:
+        """A skip pointing at ``json_envelope`` when nothing but the body could tell the verdict, else ``None``.
+
+        An answer whose envelope cannot be read says nothing about the request unless its HTTP status does: judging
+        it would report a second, misleading failure for the one root cause ``json_envelope`` reports.
+        """
+        if self.envelope is not None or self.expectation.operation is None or 400 <= self.status < 600:
+            return None
+        return Result.skipped(NOT_JUDGED.format(problem=self.unread))
 
 
 # ----------------------------------------------------------------------------------------------- schemas
@@ -262,11 +473,12 @@ def json_envelope(reply: Reply, _: Context) -> Result:
         return Result.not_applicable()
     declared = media_type(reply.headers)
     if declared != "application/json" and not (declared or "").endswith("+json"):
-        return Result.failed(f"answered Content-Type {declared or '(none)'}, not application/json")
-    if not reply.parsed:
-        return Result.failed("the body is not JSON", _raw(reply.content))
+        body = "\n".join(filter(None, (reply.problem, reply.problem_detail)))
+        return Result.failed(f"answered Content-Type {declared or '(none)'}, not application/json", body)
+    if reply.problem:
+        return Result.failed(reply.problem, reply.problem_detail)
     if reply.envelope is None:
-        return Result.failed("the body is JSON but not an envelope object")
+        return Result.failed("the body is JSON but not an envelope object", _raw(reply.content))
     return Result.passed()
 
 
@@ -282,8 +494,13 @@ def _schemas_for(reply: Reply, documented: Mapping[int, str]) -> list[str]:
 def response_schema(reply: Reply, _: Context) -> Result:
     """The body matches the documented schema; an error envelope (code != 200) also matches ``ErrorResponse``."""
     operation = reply.expectation.operation
-    if operation is None or reply.envelope is None:
+    if operation is None:
         return Result.not_applicable()
+    if reply.problem:
+        # Judged against the schema, a NaN reads as `null is not of types ...`: json_envelope says what it is.
+        return Result.skipped(NOT_JUDGED.format(problem=reply.problem))
+    if reply.envelope is None:
+        return Result.skipped(NOT_JUDGED.format(problem=reply.unread))
     for name in _schemas_for(reply, documented_schemas(operation.method, operation.path)):
         errors = schema_errors(reply.envelope, name)
         if errors:
@@ -298,7 +515,11 @@ def envelope_consistent(reply: Reply, _: Context) -> Result:
     real status and the envelope code must then tell the same story; an error status whose envelope says 200
     claims success for a refused request.
     """
-    if reply.expectation.operation is None or reply.status < 400 or reply.code is None:
+    if reply.expectation.operation is None or reply.status < 400:
+        return Result.not_applicable()
+    if reply.envelope is None:
+        return Result.skipped(NOT_JUDGED.format(problem=reply.unread))
+    if reply.code is None:
         return Result.not_applicable()
     if reply.code == 200:
         return Result.failed(f"an error answer claims success: envelope code 200 with HTTP {reply.status}")
@@ -317,7 +538,7 @@ def credentials_enforced(reply: Reply, _: Context) -> Result:
         return Result.passed()
     if reply.code in SERVICE_STATE_CODES:
         return Result.skipped(f"service state: code {reply.code}")
-    return Result.failed(f"a request with {what} was not refused with 401 ({reply.describe()})")
+    return reply.unreadable() or Result.failed(f"a request with {what} was not refused with 401 ({reply.describe()})")
 
 
 def _token_refused() -> Result:
@@ -344,6 +565,9 @@ def invalid_rejected(reply: Reply, _: Context) -> Result:
         return _token_refused()
     if rejection is not None:
         return Result.passed()
+    unreadable = reply.unreadable()
+    if unreadable is not None:
+        return unreadable
     broken = ", ".join(expectation.rule_ids) or "the spec"
     verb = "accepted" if reply.accepted else "did not reject"
     return Result.failed(f"{verb} a request that breaks {broken} ({reply.describe()})", "\n".join(expectation.reasons))
@@ -359,8 +583,10 @@ def valid_accepted(reply: Reply, _: Context) -> Result:
     if early is not None:
         return early
     if not reply.accepted:
-        return Result.failed(f"a valid body was not accepted ({reply.describe()})", _message_of(reply))
-    task_id = reply.data.get("taskId") if isinstance(reply.data, Mapping) else None
+        return reply.unreadable() or Result.failed(
+            f"a valid body was not accepted ({reply.describe()})", _message_of(reply)
+        )
+    task_id = reply.data.get(names().submit_task_id) if isinstance(reply.data, Mapping) else None
     if not isinstance(task_id, str) or not task_id:
         return Result.failed("code 200 without a non-empty string data.taskId", f"data: {reply.data!r}")
     return Result.passed()
@@ -374,7 +600,7 @@ def task_found(reply: Reply, context: Context) -> Result:
         return Result.not_applicable()
     if expectation.task_id is None:
         return Result.not_applicable()
-    early = _state_or_auth(reply)
+    early = _state_or_auth(reply) or reply.unreadable()
     if early is not None:
         return early
     if context.created_task(expectation.task_id):
@@ -395,7 +621,7 @@ def _raw(value: bytes | str) -> str:
 
 def _known_task(reply: Reply, task_id: str) -> Result:
     record = reply.data if isinstance(reply.data, Mapping) else None
-    if reply.accepted and record is not None and record.get("taskId") == task_id:
+    if reply.accepted and record is not None and record.get(names().record_task_id) == task_id:
         return Result.passed()
     return Result.failed(
         f"record-info does not answer for a task this run created ({reply.describe()})",
@@ -427,7 +653,7 @@ def undocumented_method(reply: Reply, _: Context) -> Result:
 
 
 def _message_of(reply: Reply) -> str:
-    msg = reply.envelope.get("msg") if reply.envelope is not None else None
+    msg = reply.envelope.get(names().envelope_msg) if reply.envelope is not None else None
     return f"msg: {msg}" if isinstance(msg, str) else _raw(reply.content)
 
 
@@ -450,8 +676,8 @@ RESPONSE_CHECKS: tuple[ResponseCheck, ...] = (
 def drift_of(reply: Reply) -> list[DriftFinding]:
     """Return the values of a documented operation's answer that its documented lists do not name."""
     name = envelope_schema(reply.expectation)
-    if name is None or reply.envelope is None:
-        return []
+    if name is None or reply.envelope is None or reply.problem:
+        return []  # a body that is not UTF-8 JSON is json_envelope's failure, not upstream's drift
     return find_drift(reply.envelope, name)
 
 
@@ -475,6 +701,15 @@ class CallbackContext:
     task_for_path: Mapping[str, str]
 
 
+def value_at(document: Any, path: tuple[str, ...]) -> Any:
+    """Return the value at ``path`` in a decoded JSON document (``None`` where a step is missing)."""
+    for part in path:
+        if not isinstance(document, Mapping):
+            return None
+        document = document.get(part)
+    return document
+
+
 @attrs.frozen
 class Callback:
     """A callback the suite's receiver got."""
@@ -483,38 +718,41 @@ class Callback:
     headers: Mapping[str, str]
     content: bytes = attrs.field(repr=False)
 
+    def decoded(self, secrets: Iterable[str] = ()) -> Decoded:
+        """The body read as JSON, with what keeps it from being UTF-8 JSON (``decode_json``)."""
+        return decode_json(self.content, self.headers.get("content-type"), secrets)
+
     @property
     def payload(self) -> Mapping[str, Any] | None:
-        """The JSON object body, or ``None``."""
-        try:
-            decoded = json.loads(self.content)
-        except (UnicodeDecodeError, ValueError):
-            return None
-        return decoded if isinstance(decoded, dict) else None
+        """The JSON object body (read leniently, as ``Decoded.value``), or ``None``."""
+        value = self.decoded().value
+        return value if isinstance(value, dict) else None
 
     @property
     def task_id(self) -> str | None:
         """``data.task_id`` of the body, if it is a string."""
-        data = (self.payload or {}).get("data")
-        value = data.get("task_id") if isinstance(data, Mapping) else None
+        value = value_at(self.payload, callback_task_path())
         return value if isinstance(value, str) else None
 
     @property
     def callback_type(self) -> str | None:
         """``data.callbackType``, if it is a string."""
-        data = (self.payload or {}).get("data")
-        value = data.get("callbackType") if isinstance(data, Mapping) else None
+        value = value_at(self.payload, callback_type_path())
         return value if isinstance(value, str) else None
 
 
-def callback_schema(callback: Callback, _: CallbackContext) -> Result:
-    """A callback is a JSON ``CallbackPayload``."""
+def callback_schema(callback: Callback, context: CallbackContext) -> Result:
+    """A callback is a UTF-8 JSON ``CallbackPayload``."""
+    decoded = callback.decoded(filter(None, (context.webhook_key,)))
     declared = media_type(callback.headers)
     if declared != "application/json":
-        return Result.failed(f"callback sent with Content-Type {declared or '(none)'}, not application/json")
-    payload = callback.payload
+        body = "\n".join(filter(None, (decoded.problem, decoded.detail)))
+        return Result.failed(f"callback sent with Content-Type {declared or '(none)'}, not application/json", body)
+    if decoded.problem:
+        return Result.failed(f"callback: {decoded.problem}", decoded.detail)
+    payload = decoded.value if isinstance(decoded.value, dict) else None
     if payload is None:
-        return Result.failed("the callback body is not a JSON object")
+        return Result.failed("the callback body is JSON but not an object", _raw(callback.content))
     errors = schema_errors(payload, CALLBACK_SCHEMA)
     if errors:
         return Result.failed(f"the callback does not match {CALLBACK_SCHEMA}", "\n".join(errors))

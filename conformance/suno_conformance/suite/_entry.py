@@ -16,6 +16,7 @@ import pytest
 from suno_conformance.mock import MockApp
 from suno_conformance.suite._ledger import Ledger
 from suno_conformance.suite._options import SuiteOptions
+from suno_conformance.suite._parallel import suite_workers
 from suno_conformance.suite._plugin import SuitePlugin
 from suno_conformance.suite._report import EXIT_FOR_PYTEST, EXIT_INVALID, report_data, verdict
 from suno_conformance.suite._runtime import Run
@@ -83,15 +84,20 @@ def run_suite(
         pytest_args: Extra pytest arguments (``-q``, ``-x``...).
 
     Raises:
-        ValueError: an unknown ``defect``, or an unreadable ``schemathesis.toml``.
+        ValueError: an unknown ``defect``, an unreadable ``schemathesis.toml``, or ``workers`` > 1 for what
+            cannot be spread over worker processes.
     """
     chosen = options if options is not None else SuiteOptions.from_env()
     served = mock_class if mock_class is not None else mock_class_for(chosen)
     run = Run(chosen, mock_class=served)  # raises ValueError for an unreadable schemathesis.toml
+    workers = suite_workers(chosen, served, run.fuzzing_examples())
     args = [
         str(SUITE_DIR),
         "-p",
         "no:cacheprovider",
+        # The suite's tests judge through the ledger, not through assert statements: rewriting the asserts of
+        # every module of this distribution (a pytest11 plugin's) cost seconds per process for nothing.
+        "--assert=plain",
         "-o",
         "junit_family=xunit2",
         "-o",
@@ -104,8 +110,11 @@ def run_suite(
     if chosen.junit is not None:
         chosen.junit.parent.mkdir(parents=True, exist_ok=True)
         args.append(f"--junitxml={chosen.junit}")
+    if workers > 1:
+        # pytest-xdist: one worker process per shard (see _parallel.py); the plugin below is the controller.
+        args.extend(["-p", "xdist", "--numprocesses", str(workers)])
     args.extend(pytest_args)
-    status = int(pytest.main(args, plugins=[SuitePlugin(run)]))
+    status = int(pytest.main(args, plugins=[SuitePlugin(run, workers=workers)]))
     return Outcome(EXIT_FOR_PYTEST.get(status, EXIT_INVALID), run.ledger, run)
 
 

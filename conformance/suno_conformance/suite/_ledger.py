@@ -124,6 +124,8 @@ class Ledger:
         self._order: list[tuple[str, str, str]] = []
         self._item_failures: dict[str, dict[tuple[str, str, str], Failure]] = {}
         self.callbacks_received = 0
+        self.skips: Counter[tuple[str, str, str]] = Counter()
+        """Why checks were skipped: (operation, check, reason) -> how often (a skip names its cause, never silent)."""
 
     # ------------------------------------------------------------------------------------------ redaction
 
@@ -184,6 +186,8 @@ class Ledger:
             return
         with self._lock:
             self.counts.setdefault((label, check), CheckCounts()).add(result.status)
+            if result.status is Status.SKIPPED:
+                self.skips[(label, check, self.redact(result.message))] += 1
             if result.status is not Status.FAILED:
                 return
             key = (check, label, self.redact(result.message))
@@ -254,6 +258,10 @@ class Ledger:
                     for (label, check), counts in self.counts.items()
                 ],
                 "failures": [attrs.asdict(failure) for failure in self.all_failures()],
+                "skipped": [
+                    {"operation": label, "check": check, "reason": reason, "count": count}
+                    for (label, check, reason), count in self.skips.items()
+                ],
                 "drift": [
                     {"operation": entry.label, "finding": str(entry.finding), "count": entry.count}
                     for entry in self.drift.values()

@@ -122,6 +122,13 @@ SUITE_SETTINGS: tuple[Setting, ...] = (
         default="schemathesis.toml (10)",
     ),
     Setting(
+        "workers",
+        "SUNO_CONFORMANCE_WORKERS",
+        "int",
+        "Worker processes for a run against the embedded mock, each with its own mock (1: this process only).",
+        default="one per core when the fuzzing budget pays for their start-up, else 1",
+    ),
+    Setting(
         "config",
         "SUNO_CONFORMANCE_CONFIG",
         "path",
@@ -298,6 +305,7 @@ class SuiteOptions:
         stateful_examples: Stateful scenarios (``None``: ``schemathesis.toml``).
         seed: Seed of the generated cases (``None``: ``schemathesis.toml``, else random).
         request_timeout: Seconds to wait for each answer (``None``: ``request-timeout`` of ``schemathesis.toml``).
+        workers: Worker processes (``None``: decided by ``suite_workers``; 1 runs every test in this process).
         config: The ``schemathesis.toml`` to read.
         fail_on_drift: Whether drift fails the run.
         junit: Where the JUnit report goes (``None``: none).
@@ -317,6 +325,7 @@ class SuiteOptions:
     stateful_examples: int | None = attrs.field(default=None, validator=_at_least(1))
     seed: int | None = attrs.field(default=None, validator=_at_least(0))
     request_timeout: float | None = attrs.field(default=None, validator=_seconds)
+    workers: int | None = attrs.field(default=None, validator=_at_least(1))
     config: Path = attrs.field(factory=default_config, converter=Path)
     fail_on_drift: bool = False
     junit: Path | None = DEFAULT_REPORT

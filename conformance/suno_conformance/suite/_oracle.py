@@ -28,10 +28,8 @@ import attrs
 import requests
 
 from suno_api import find_violations
-from suno_api.spec import effective_spec
+from suno_api.spec import effective_spec, names
 
-SUBMIT = "uploadAndExtendAudio"
-RECORD_INFO = "getRecordInfo"
 JSON_MEDIA_TYPES = frozenset({"application/json"})
 # Methods whose answer HTTP itself defines (CORS preflight, headers of a GET): not the spec's to judge.
 _PROTOCOL_METHODS = frozenset({"HEAD", "OPTIONS"})
@@ -68,6 +66,16 @@ class Operation:
         """``POST /api/v1/generate/upload-extend``: how schemathesis and the summary name it."""
         return f"{self.method} {self.path}"
 
+    @property
+    def is_submit(self) -> bool:
+        """Whether this is the operation that creates a task (the spec's submit path)."""
+        return self.path == names().submit_path
+
+    @property
+    def is_record_info(self) -> bool:
+        """Whether this is the operation that reads a task (the spec's record-info path)."""
+        return self.path == names().record_info_path
+
 
 def documented_operations() -> tuple[Operation, ...]:
     """Return the operations of the effective spec, in spec order."""
@@ -77,6 +85,23 @@ def documented_operations() -> tuple[Operation, ...]:
             if isinstance(operation, Mapping) and "operationId" in operation:
                 found.append(Operation(operation["operationId"], method.upper(), path))
     return tuple(found)
+
+
+def submit_operation() -> Operation:
+    """Return the operation that creates a task."""
+    return _operation_at(names().submit_path)
+
+
+def record_info_operation() -> Operation:
+    """Return the operation that reads a task."""
+    return _operation_at(names().record_info_path)
+
+
+def _operation_at(path: str) -> Operation:
+    found = [operation for operation in documented_operations() if operation.path == path]
+    if len(found) != 1:
+        raise KeyError(f"the effective spec documents {len(found)} operations on {path}, not one")
+    return found[0]
 
 
 def operation_by_id(operation_id: str) -> Operation:
@@ -183,12 +208,12 @@ class Expectation:
     @property
     def is_submit(self) -> bool:
         """Whether the request is a submit (``POST /upload-extend``)."""
-        return self.operation is not None and self.operation.operation_id == SUBMIT
+        return self.operation is not None and self.operation.is_submit
 
     @property
     def is_record_info(self) -> bool:
         """Whether the request is a record-info query."""
-        return self.operation is not None and self.operation.operation_id == RECORD_INFO
+        return self.operation is not None and self.operation.is_record_info
 
 
 def undocumented_methods(path: str) -> tuple[str, ...]:
@@ -286,7 +311,7 @@ def _judge_submit(request: SentRequest) -> tuple[Verdict, tuple[str, ...], tuple
             body,
         )
     # Nothing to extend: no reading of upstream's text lets this body create a task.
-    nothing_to_extend = not isinstance(body.get("uploadUrl"), str)
+    nothing_to_extend = not isinstance(body.get(names().upload_url), str)
     violations = find_violations(body)
     declared = media_type(request.headers)
     if violations:
@@ -303,13 +328,14 @@ def _judge_submit(request: SentRequest) -> tuple[Verdict, tuple[str, ...], tuple
 
 def _judge_record_info(request: SentRequest) -> tuple[Verdict, tuple[str, ...], tuple[str, ...], str | None]:
     """Return (verdict, reasons, rule ids, task id) for a record-info query."""
-    values = request.query.get("taskId", ())
+    param = names().task_id_param
+    values = request.query.get(param, ())
     if not values:
-        return Verdict.REJECT, ("the query has no taskId",), ("schema.required",), None
+        return Verdict.REJECT, (f"the query has no {param}",), ("schema.required",), None
     if len(values) > 1:
-        return Verdict.UNDETERMINED, (f"taskId is given {len(values)} times",), (), None
+        return Verdict.UNDETERMINED, (f"{param} is given {len(values)} times",), (), None
     if not values[0]:
-        return Verdict.REJECT, ("taskId is empty",), ("schema.minLength",), ""
+        return Verdict.REJECT, (f"{param} is empty",), ("schema.minLength",), ""
     return Verdict.ACCEPT, (), (), values[0]
 
 
@@ -328,7 +354,7 @@ def expect(request: SentRequest, token: str, operations: Sequence[Operation] | N
         verdict = Verdict.UNDETERMINED if request.method in _PROTOCOL_METHODS or not at_path else Verdict.REJECT
         reason = f"{request.method} is not a documented method of {request.path}"
         # A server that routes every method to the submit handler would create a paid task from a valid body.
-        submit_path = path_operation is not None and path_operation.operation_id == SUBMIT
+        submit_path = path_operation is not None and path_operation.is_submit
         paid = submit_path and _judge_submit(request)[0] is not Verdict.REJECT
         return Expectation(
             request.method,
@@ -343,7 +369,7 @@ def expect(request: SentRequest, token: str, operations: Sequence[Operation] | N
             presented=presented,
         )
     operation = matching[0]
-    if operation.operation_id == RECORD_INFO:
+    if operation.is_record_info:
         verdict, reasons, rule_ids, task_id = _judge_record_info(request)
         return Expectation(
             request.method,

@@ -37,7 +37,9 @@ _CHECK_ORDER = (
     *(check.__name__ for check in RESPONSE_CHECKS),
     *(check.__name__ for check in CALLBACK_CHECKS),
     "callbacks_delivered",
+    "callback_stages",
     "callback_consistency",
+    "callback_tracks_agree",
 )
 _WIDTH = 52
 _HYPOTHESIS_PROPERTY = "hypothesis-statistics-"
@@ -115,6 +117,11 @@ def _findings(ledger: Ledger) -> list[str]:
         lines.extend(["", f"failures ({len(failures)} distinct):"])
         for failure in failures:
             lines.extend(f"  {line}" for line in failure.render().splitlines())
+    if ledger.skips:
+        lines.extend(["", "skipped (why each check could not judge):"])
+        for (label, check, reason), count in sorted(ledger.skips.items()):
+            times = f" (x{count})" if count > 1 else ""
+            lines.append(f"  [{check}] {label}: {reason or 'no reason given'}{times}")
     if ledger.notes:
         lines.extend(["", "notes:", *(f"  {note}" for note in ledger.notes)])
     return lines

@@ -24,7 +24,7 @@ import json
 import random
 import time
 import tomllib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, cast
 
@@ -36,11 +36,13 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.core import NOT_SET
 from schemathesis.core.transport import Response
 
-from suno_api.spec import REQUEST_SCHEMA, effective_spec_path, enum_values, schema
+from suno_api.spec import REQUEST_SCHEMA, effective_spec, effective_spec_path, enum_values, schema
+from suno_api.spec import names as spec_names_of
 from suno_conformance.mock import MockApp
 from suno_conformance.suite._cases import CALLBACK_PLACEHOLDER, BoundaryCase, derive
 from suno_conformance.suite._checks import (
     CALLBACK_CHECKS,
+    NOT_JUDGED,
     RESPONSE_CHECKS,
     Callback,
     CallbackContext,
@@ -48,7 +50,9 @@ from suno_conformance.suite._checks import (
     Result,
     Status,
     callback_drift,
+    callback_tracks_path,
     drift_of,
+    value_at,
 )
 from suno_conformance.suite._errata import load_errata
 from suno_conformance.suite._ledger import CALLBACK_LABEL, RUN_LABEL, Ledger, curl_command
@@ -60,8 +64,6 @@ from suno_conformance.suite._options import (
     parse_listen,
 )
 from suno_conformance.suite._oracle import (
-    RECORD_INFO,
-    SUBMIT,
     Credentials,
     Expectation,
     Operation,
@@ -69,10 +71,13 @@ from suno_conformance.suite._oracle import (
     documented_operations,
     expect,
     operation_by_id,
+    record_info_operation,
     sent_from_prepared,
+    submit_operation,
 )
 from suno_conformance.suite._receiver import CallbackReceiver
 from suno_conformance.suite._safety import LiveSafety, keep_callbacks_home
+from suno_conformance.suite._state import judge_stages, judge_tracks, record_tracks_path, stages
 from suno_conformance.suite._target import Target, open_target
 
 if TYPE_CHECKING:
@@ -82,7 +87,6 @@ if TYPE_CHECKING:
 
 Phase = Literal["examples", "coverage", "fuzzing", "stateful"]
 GENERATED_PHASES: tuple[Phase, ...] = ("examples", "coverage", "fuzzing", "stateful")
-FINAL_CALLBACKS = frozenset({"complete", "error"})
 WRONG_TOKEN = "conformance-wrong-token"
 UNKNOWN_TASK = "conformance-unknown-task"
 # Query parameter names a lax server might read a key from; none is documented, so each must be ignored.
@@ -91,10 +95,26 @@ SIGNATURE_TOLERANCE = 300.0
 DEFAULT_TIMEOUT = 10.0
 # The derived body every probe sends: valid under every reading (`_cases.py` checks it has no violation).
 VALID_CASE = "no-custom-mode-field/at-limit/absent"
-TASK_ID = "taskId"
-PARAM = "param"
-SUCCESS = "SUCCESS"
 BURST = 5
+
+
+def _task_statuses() -> tuple[str, ...]:
+    """The documented task statuses, in the spec's order: the enum the success status role points into."""
+    schema_name = spec_names_of().pointer("status_success").split("/")[-3]
+    return tuple(str(value) for value in enum_values(schema_name))
+
+
+def final_callbacks() -> frozenset[str]:
+    """The callback stages that end a task: after one of them, no other callback comes."""
+    spec_names = spec_names_of()
+    return frozenset({spec_names.stage_complete, spec_names.stage_error})
+
+
+SUITE_TABLE = "conformance"
+"""The table of ``schemathesis.toml`` that holds the suite's own settings (removed before schemathesis reads it)."""
+GATES = ("reached_success", "spec_drift")
+"""The run-level judgements (``test_<gate>``), judged last, on everything the run recorded."""
+GateOutcome = Literal["passed", "failed", "skipped"]
 _ACTIVE: Run | None = None
 
 
@@ -135,6 +155,16 @@ def _merge(base: dict[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
         else:
             base[key] = value
     return base
+
+
+def operations_with_body(operations: Iterable[Operation]) -> frozenset[str]:
+    """Return the ids of the ``operations`` whose requests carry a body in the effective spec."""
+    paths = effective_spec().get("paths", {})
+    return frozenset(
+        operation.operation_id
+        for operation in operations
+        if "requestBody" in paths.get(operation.path, {}).get(operation.method.lower(), {})
+    )
 
 
 @attrs.frozen
@@ -256,6 +286,9 @@ class Run:
                 self.ledger.add_secret(target.webhook_key)
             self.safety = LiveSafety(live=target.live, max_paid_calls=self.options.max_paid_calls)
             self._session = self._stack.enter_context(requests.Session())
+            # No proxy, netrc or CA bundle from the environment applies to loopback, and looking them up again
+            # for every request cost a third of the time `requests` took per case.
+            self._session.trust_env = not target.loopback
             # The receiver's loopback address is useless to a server elsewhere, and a paid service is given it
             # only through the public URL the user configured (live safety: callbacks go nowhere else).
             if self.options.callback_url is not None or (target.loopback and not target.live):
@@ -318,6 +351,7 @@ class Run:
         overrides: dict[str, Any] = {"phases": {name: {"enabled": name == phase} for name in GENERATED_PHASES}}
         if self.options.max_examples is not None:
             overrides["generation"] = {"max-examples": self.options.max_examples}
+        data.pop(SUITE_TABLE, None)  # the suite's own table, unknown to schemathesis
         if self.options.stateful_examples is not None:
             overrides["phases"]["stateful"]["generation"] = {"max-examples": self.options.stateful_examples}
         # One seed for every phase, the stateful one included: the seed the summary prints reproduces the run.
@@ -329,6 +363,36 @@ class Run:
         """Return the effective spec loaded with ``phase``'s configuration."""
         config = SchemathesisConfig.from_dict(self.config_data(phase))
         return schemathesis.openapi.from_path(effective_spec_path(), config=config)
+
+    def fuzzing_budget(self) -> dict[str, int]:
+        """Return the fuzzing examples of each documented operation (by operation id; empty: the phase is off).
+
+        ``generation.max-examples``, or at most ``[conformance] bodyless-max-examples`` for an operation without a
+        request body; ``max_examples`` (the option) for every operation when it is given.
+        """
+        if not self.phase_enabled("fuzzing"):
+            return {}
+        examples = int(self.config_data("fuzzing").get("generation", {}).get("max-examples", 100))
+        bodyless = self._config_data.get(SUITE_TABLE, {}).get("bodyless-max-examples")
+        if self.options.max_examples is not None or bodyless is None:
+            bodyless = examples
+        with_body = operations_with_body(documented_operations())
+        return {
+            operation.operation_id: examples if operation.operation_id in with_body else min(examples, int(bodyless))
+            for operation in documented_operations()
+        }
+
+    def fuzzing_examples(self) -> int | None:
+        """Return the largest fuzzing budget of an operation (``None``: the phase is off)."""
+        return max(self.fuzzing_budget().values(), default=None)
+
+    def stateful_steps(self) -> int:
+        """Return scenarios times steps of the stateful phase (0: off), an estimate of its cost."""
+        if not self.phase_enabled("stateful"):
+            return 0
+        stateful = self.config_data("stateful").get("phases", {}).get("stateful", {})
+        scenarios = int(stateful.get("generation", {}).get("max-examples", 100))
+        return scenarios * int(stateful.get("max-steps", 6))
 
     @property
     def request_timeout(self) -> float:
@@ -460,7 +524,8 @@ class Run:
         if not reply.accepted or expectation.credentials is not Credentials.VALID:
             return []
         data = reply.data if isinstance(reply.data, Mapping) else {}
-        task_id = data.get(TASK_ID)
+        spec_names = spec_names_of()
+        task_id = data.get(spec_names.submit_task_id if expectation.is_submit else spec_names.record_task_id)
         if expectation.is_submit and isinstance(task_id, str) and task_id:
             unique = (
                 Result.failed(
@@ -479,7 +544,7 @@ class Run:
         ]
 
     def _param_result(self, task_id: str, record: Mapping[str, Any]) -> Result:
-        param = record.get(PARAM)
+        param = record.get(spec_names_of().record_param)
         submitted = self._bodies.get(task_id)
         if param is None or submitted is None:
             return Result.not_applicable()
@@ -497,8 +562,9 @@ class Run:
         )
 
     def _status(self, task_id: str, record: Mapping[str, Any]) -> Result:
-        order = enum_values("TaskStatus")
-        status = record.get("status")
+        spec_names = spec_names_of()
+        order = _task_statuses()
+        status = record.get(spec_names.record_status)
         if status not in order:
             return Result.not_applicable()  # drift: an undocumented status has no place in the order
         previous = self._statuses.get(task_id)
@@ -507,7 +573,7 @@ class Run:
             return Result.passed()
         # The documented list runs PENDING -> TEXT_SUCCESS -> FIRST_SUCCESS -> SUCCESS, then the failures: a task
         # moves down it, and a final status (SUCCESS or a failure) never changes again.
-        final = order.index(previous) >= order.index(SUCCESS)
+        final = order.index(previous) >= order.index(spec_names.status_success)
         if final or order.index(str(status)) < order.index(previous):
             return Result.failed("a task's status went backwards", f"taskId {task_id!r}: {previous} -> {status}")
         return Result.passed()
@@ -516,11 +582,12 @@ class Run:
         expectation = reply.expectation
         if not expectation.is_submit or not isinstance(reply.data, Mapping):
             return
-        task_id = reply.data.get("taskId")
+        spec_names = spec_names_of()
+        task_id = reply.data.get(spec_names.submit_task_id)
         if not isinstance(task_id, str) or not task_id:
             return
         path = None
-        url = expectation.body.get("callBackUrl") if isinstance(expectation.body, Mapping) else None
+        url = expectation.body.get(spec_names.callback_url) if isinstance(expectation.body, Mapping) else None
         if self._callback_base is not None and isinstance(url, str) and url.startswith(self._callback_base + "/"):
             path = url.removeprefix(self._callback_base)
             self._task_for_path[path] = task_id
@@ -531,22 +598,22 @@ class Run:
     # ------------------------------------------------------------------------------------ boundary cases
 
     def callback_url(self) -> str:
-        """Return a fresh ``callBackUrl``: the suite's receiver when the target can reach it."""
+        """Return a fresh callback URL: the suite's receiver when the target can reach it."""
         if self._receiver is None:
             return CALLBACK_PLACEHOLDER
         return self._receiver.new_url()[0]
 
     def submit_case(self, body: Any) -> schemathesis.Case[Any]:
         """Return a submit case carrying ``body``."""
-        operation = operation_by_id(SUBMIT)
+        operation = submit_operation()
         api = self.schema("examples")[operation.path][operation.method]
         return api.Case(body=body, media_type="application/json")
 
     def record_info_case(self, task_id: str | None) -> schemathesis.Case[Any]:
         """Return a record-info case for ``task_id`` (no query at all for ``None``)."""
-        operation = operation_by_id(RECORD_INFO)
+        operation = record_info_operation()
         api = self.schema("examples")[operation.path][operation.method]
-        return api.Case(query={} if task_id is None else {"taskId": task_id})
+        return api.Case(query={} if task_id is None else {spec_names_of().task_id_param: task_id})
 
     def send_boundary(self, case: BoundaryCase) -> None:
         """Send a derived boundary case (its callbacks go to the receiver) and judge it."""
@@ -557,9 +624,9 @@ class Run:
 
         A submit carries a derived valid body; record-info asks for ``task_id``, else a task this run created.
         """
-        if operation.operation_id == SUBMIT:
+        if operation.is_submit:
             return self.submit_case(derive().by_id(VALID_CASE).with_callback(CALLBACK_PLACEHOLDER))
-        if operation.operation_id == RECORD_INFO:
+        if operation.is_record_info:
             return self.record_info_case(task_id if task_id is not None else next(iter(self._created), UNKNOWN_TASK))
         api = self.schema("examples")[operation.path][operation.method]
         return api.Case()
@@ -586,8 +653,8 @@ class Run:
         operation = next(op for op in documented_operations() if op.path == path)
         valid = self.valid_case(operation)
         api = self.schema("examples")[operation.path][operation.method]
-        body = valid.body if operation.operation_id == SUBMIT else NOT_SET
-        media = valid.media_type if operation.operation_id == SUBMIT else None
+        body = valid.body if operation.is_submit else NOT_SET
+        media = valid.media_type if operation.is_submit else None
         case = api.Case(method=cast("HttpMethod", method), query=valid.query, body=body, media_type=media)
         self.send(case, "methods")
 
@@ -663,7 +730,7 @@ class Run:
         if self.target.mock_server is not None:
             self.target.settle()
         else:
-            self._receiver.wait_for(expected, FINAL_CALLBACKS, time.monotonic() + self.options.callback_wait)
+            self._receiver.wait_for(expected, final_callbacks(), time.monotonic() + self.options.callback_wait)
         self._judge_callbacks(expected)
 
     def _judge_callbacks(self, expected: set[str]) -> None:
@@ -675,6 +742,7 @@ class Run:
             task_for_path=dict(self._task_for_path),
         )
         finals: dict[str, Callback] = {}
+        arrived: dict[str, list[Callback]] = {}
         for callback in self._receiver.received:
             self.ledger.callbacks_received += 1
             results = [(check.__name__, check(callback, context)) for check in CALLBACK_CHECKS]
@@ -682,8 +750,18 @@ class Run:
             for name, result in results:
                 self.ledger.record(CALLBACK_LABEL, name, result, phase="callbacks", answer=answer)
             self.ledger.record_drift(CALLBACK_LABEL, "callback_schema", callback_drift(callback))
-            if callback.callback_type in FINAL_CALLBACKS:
+            arrived.setdefault(callback.path, []).append(callback)
+            if callback.callback_type in final_callbacks():
                 finals.setdefault(callback.path, callback)
+        known = stages(final_callbacks())
+        for path in sorted(expected):
+            # Arrival order is the order sent: a server sends one task's callbacks one after the other, each
+            # answered before the next (spec/UPSTREAM.md section 2), and the receiver records before answering.
+            types = [callback.callback_type for callback in arrived.get(path, ())]
+            answer = f"{path}: " + " | ".join(c.content.decode("utf-8", "replace") for c in arrived.get(path, ()))
+            self.ledger.record(
+                CALLBACK_LABEL, "callback_stages", judge_stages(types, known), phase="callbacks", answer=answer
+            )
         for path in sorted(expected):
             delivered = path in finals
             result = (
@@ -695,37 +773,35 @@ class Run:
             )
             self.ledger.record(CALLBACK_LABEL, "callbacks_delivered", result, phase="callbacks")
         for path, callback in finals.items():
-            if callback.callback_type == "complete" and path in self._task_for_path:
+            if callback.callback_type == known.progress[-1] and path in self._task_for_path:
                 self._check_consistency(self._task_for_path[path], callback)
 
     def _check_consistency(self, task_id: str, callback: Callback) -> None:
-        """After a ``complete`` callback, record-info reports SUCCESS and lists the delivered tracks."""
+        """After a ``complete`` callback, record-info reports SUCCESS and the same tracks, with the same content."""
         response = self.send(self.record_info_case(task_id), "callbacks")
         if response is None:
             return
         reply = Reply.from_response(response, self)
         record: Mapping[str, Any] = reply.data if isinstance(reply.data, Mapping) else {}
-        suno = record.get("response")
-        tracks = (suno.get("sunoData") or []) if isinstance(suno, Mapping) else []
-        listed = {track.get("id") for track in tracks if isinstance(track, Mapping)}
-        data = (callback.payload or {}).get("data")
-        delivered = (
-            {track.get("id") for track in (data.get("data") or []) if isinstance(track, Mapping)}
-            if isinstance(data, Mapping)
-            else set()
-        )
-        status = record.get("status")
-        if status != "SUCCESS" and status not in enum_values("TaskStatus"):
+        listed = value_at(reply.envelope, record_tracks_path())
+        delivered = value_at(callback.payload, callback_tracks_path())
+        spec_names = spec_names_of()
+        success = spec_names.status_success
+        status = record.get(spec_names.record_status)
+        answer = f"record-info: {reply.describe()}: " + reply.content.decode("utf-8", "replace")
+        agree = Result.not_applicable()
+        if reply.envelope is None:
+            result = Result.skipped(NOT_JUDGED.format(problem=reply.unread))
+        elif status != success and status not in _task_statuses():
             result = Result.skipped("record-info reports an undocumented status (see the spec drift)")
-        elif status != "SUCCESS":
+        elif status != success:
             result = Result.failed(
-                "after the complete callback, record-info does not report SUCCESS", f"status: {record.get('status')!r}"
+                f"after the complete callback, record-info does not report {success}", f"status: {status!r}"
             )
-        elif not delivered <= listed:
-            result = Result.failed("record-info does not list the tracks the complete callback delivered")
         else:
-            result = Result.passed()
-        self.ledger.record(CALLBACK_LABEL, "callback_consistency", result, phase="callbacks")
+            result, agree = judge_tracks(delivered, listed)
+        self.ledger.record(CALLBACK_LABEL, "callback_consistency", result, phase="callbacks", answer=answer)
+        self.ledger.record(CALLBACK_LABEL, "callback_tracks_agree", agree, phase="callbacks", answer=answer)
 
     # ------------------------------------------------------------------------------------------- gates
 
@@ -749,6 +825,26 @@ class Run:
     def record_gate(self, check: str, result: Result) -> None:
         """Record a run-level judgement."""
         self.ledger.record(RUN_LABEL, check, result, phase="run")
+
+    def judge_gate(self, gate: str) -> tuple[GateOutcome, str]:
+        """Judge the run-level ``gate`` (one of ``GATES``) on the ledger; return the test's outcome and message.
+
+        A failed ``reached_success`` is recorded in the ledger (the item fails with it); spec drift fails only
+        with ``fail_on_drift``.
+        """
+        if gate == "reached_success":
+            result = self.gate_reached_success()
+            self.record_gate(gate, result)
+            return ("failed" if result.status is Status.FAILED else "passed"), result.message
+        if gate == "spec_drift":
+            entries = list(self.ledger.drift.values())
+            if not entries:
+                return "passed", ""
+            listed = "\n".join(f"{entry.label}: {entry.finding}" for entry in entries)
+            if self.options.fail_on_drift:
+                return "failed", f"spec drift (SUNO_CONFORMANCE_FAIL_ON_DRIFT=1):\n{listed}"
+            return "skipped", f"spec drift, not a failure: {len(entries)} value(s) outside the documented lists"
+        raise ValueError(f"no run-level gate {gate!r}; gates: {', '.join(GATES)}")
 
     # ---------------------------------------------------------------------------------------- stateful
 

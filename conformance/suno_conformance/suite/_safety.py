@@ -18,20 +18,22 @@ import threading
 from collections.abc import MutableMapping
 from typing import Any
 
+from suno_api.spec import names as spec_names
 from suno_conformance.suite._oracle import Expectation
 
 
 def keep_callbacks_home(body: Any, callback_url: str) -> None:
-    """Point an http(s) ``callBackUrl`` of ``body`` at ``callback_url`` (the receiver, or ``callback.invalid``).
+    """Point an http(s) callback URL field of ``body`` at ``callback_url`` (the receiver, or ``callback.invalid``).
 
     Generated bodies carry URLs such as ``https://0.com``; a live task created from one would POST its results
     there. The swap keeps a valid body valid, and leaves a malformed URL alone (it is there to be rejected).
     """
     if not isinstance(body, MutableMapping):
         return
-    url = body.get("callBackUrl")
+    field = spec_names().callback_url
+    url = body.get(field)
     if isinstance(url, str) and url.startswith(("http://", "https://")):
-        body["callBackUrl"] = callback_url
+        body[field] = callback_url
 
 
 class LiveSafety:
