@@ -11,6 +11,9 @@ Commands and exit codes:
   diff with none exits 0. 2 and 3 win over any change whatever ``--fail-on`` says.
 - ``coverage [SPEC] [--json]``: overlay health and rules coverage; SPEC defaults to ``spec/suno-api.yaml`` in
   a checkout, else the installed client's effective spec. 0 covered, 2 edit the overlays.
+- ``drill CASE... [--list] [--tests PATH...] [--max-examples N] [--keep DIR] [--json]``: walk the upgrade
+  procedure for a case of ``tests/fixtures/upgrades/`` on a scratch copy of the checkout (candidate, diff, overlay
+  edits, coverage, generate, drift gate, tests, conformance), each step timed. 0 every step passed, 1 one failed.
 
 Bad arguments, an unreadable or invalid spec: 3. Nothing heavy is imported until a command needs it.
 """
@@ -63,6 +66,16 @@ def _parser() -> argparse.ArgumentParser:
         help="the changes that make exit 1 (default: any); a diff with none of them exits 0",
     )
     diff.add_argument("--markdown", action="store_true", help="print the report as Markdown (a pull-request comment)")
+    drill = commands.add_parser("drill", help="walk the upgrade procedure for an upstream change, on a copy")
+    drill.add_argument(
+        "cases", nargs="*", metavar="CASE", help="a case name under tests/fixtures/upgrades, or its directory"
+    )
+    drill.add_argument("--list", action="store_true", help="list the cases and exit")
+    drill.add_argument("--tests", nargs="+", metavar="PATH", help="the test paths to run (default: the case's)")
+    drill.add_argument("--max-examples", type=int, default=2, help="conformance examples per operation (default: 2)")
+    drill.add_argument("--stateful-examples", type=int, default=1, help="conformance stateful scenarios (default: 1)")
+    drill.add_argument("--keep", type=Path, metavar="DIR", help="work in DIR/<case> and keep it (default: a temp dir)")
+    drill.add_argument("--json", action="store_true", help="print the machine-readable report")
     coverage = commands.add_parser("coverage", help="do the overlays apply and the rules cover a spec")
     coverage.add_argument("spec", nargs="?", type=Path, metavar="SPEC")
     for command in (diff, coverage):
@@ -114,6 +127,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run ``python -m suno_api_build`` with ``argv``; return the exit code."""
     parser = _parser()
     args = parser.parse_args(argv)
+    checkout = _sources.checkout_root()
     if args.command in ("generate", "check"):
         return _build_command(args)
+    if args.command == "drill":
+        from suno_api_build import _drill  # noqa: PLC0415 - only a drill needs it
+
+        if checkout is None:
+            print("error: a drill copies a checkout; run it from one", file=sys.stderr)
+            return EXIT_USAGE
+        return _drill.main(args, checkout)
     return _report_command(args, parser)

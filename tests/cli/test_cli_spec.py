@@ -7,6 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import yaml
+
+from suno_api.spec import names
 from tests.cli.cli_support import invoke, process_env, result_of
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,7 +37,20 @@ def test_a_later_upstream_needs_overlay_edits_exit_2_with_the_report() -> None:
     final = result_of(result.stdout)
     assert final["ok"] is False
     assert final["report"]["exit_code"] == 2
-    assert any("V4_5ALL" in str(change) for change in final["report"]["changes"])
+    added = {
+        change["new"]
+        for change in final["report"]["changes"]
+        if (change["location"], change["kind"]) == ("SunoModel", "value-added")
+    }
+    assert added == set(request_models(LATER)) - set(request_models(VENDORED))
+
+
+def request_models(path: str) -> list[str]:
+    """The models a raw (vendored-shape) spec lists for the submit's `model` field."""
+    spec = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    request = spec["paths"][names().submit_path]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    found: list[str] = request["properties"]["model"]["allOf"][0]["enum"]
+    return found
 
 
 def test_bad_arguments_and_unreadable_specs_exit_3() -> None:

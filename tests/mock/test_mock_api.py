@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from suno_api import find_violations
 from suno_api._spec import effective_spec_path
+from suno_api.spec import REQUEST_SCHEMA, enum_values, rules, schema
 from suno_conformance.mock import OUTCOMES, ConnectionDroppedError, MockApp, create_app
 from suno_conformance.mock import MockSettings as Settings
 from suno_conformance.mock._files import pixel_png, silent_mp3
@@ -103,15 +104,30 @@ async def test_a_body_that_is_no_json_object_gets_422(
     assert rule in envelope["msg"]
 
 
+# From the spec: every model and vocal gender, and one character past each per-model limit.
+_PAST_LIMITS = sorted(
+    {
+        rule.schema["then"]["properties"][rule.field]["maxLength"] + 1
+        for rule in rules()
+        if rule.models and "maxLength" in rule.schema["then"]["properties"][rule.field]
+    }
+)
 _VALUES = st.one_of(
-    st.none(), st.booleans(), st.integers(-5, 400), st.floats(-1, 300), st.text(max_size=30), st.sampled_from(
-        ["V4_5", "V3_5", "V5", "m", "f", "https://example.com/a.mp3", "x" * 201, "x" * 3001]
-    )
-)  # fmt: skip
-_FIELDS = [
-    "uploadUrl", "defaultParamFlag", "instrumental", "prompt", "style", "title", "continueAt", "model",
-    "negativeTags", "callBackUrl", "vocalGender", "styleWeight", "weirdnessConstraint", "audioWeight", "personaId",
-]  # fmt: skip
+    st.none(),
+    st.booleans(),
+    st.integers(-5, 400),
+    st.floats(-1, 300),
+    st.text(max_size=30),
+    st.sampled_from(
+        [
+            *enum_values("SunoModel"),
+            *enum_values("VocalGender"),
+            "https://example.com/a.mp3",
+            *("x" * length for length in _PAST_LIMITS),
+        ]
+    ),
+)
+_FIELDS = list(schema(REQUEST_SCHEMA)["properties"])
 
 
 _SETTINGS = Settings(api_keys=(KEY,), seed=3, stage_seconds=3600, send_callbacks=False)

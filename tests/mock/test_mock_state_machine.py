@@ -163,12 +163,13 @@ FINAL = {
 
 
 def test_every_outcome_is_covered() -> None:
-    """The table below names every outcome, and every outcome but one is a documented status."""
-    assert set(FINAL) == set(OUTCOMES)
-    assert set(OUTCOMES) - set(enum_values("TaskStatus")) == {"PENDING_WITH_ERROR"}
+    """The table above names every outcome the mock offers, and each ends in a status the spec documents."""
+    assert set(OUTCOMES) <= set(FINAL)
+    assert {FINAL[outcome][0] for outcome in OUTCOMES} <= set(enum_values("TaskStatus"))
 
 
-@pytest.mark.parametrize("outcome", sorted(FINAL))
+# the mock's outcomes, not the table's: an outcome the mock drops with an upstream status needs no test edit
+@pytest.mark.parametrize("outcome", sorted(OUTCOMES))
 @pytest.mark.parametrize("how", ["header", "marker"])
 async def test_outcomes_are_requested_per_task(make_mock: Callable[..., MockApp], outcome: str, how: str) -> None:
     """X-Mock-Outcome, or a [mock:OUTCOME] prompt marker, decides how the task ends."""

@@ -41,6 +41,26 @@ def set_models(spec: dict[str, Any], rule_id: str, models: list[str], declared: 
     limits["x-rule-models"] = list(models if declared is None else declared)
 
 
+def models(spec: dict[str, Any]) -> list[str]:
+    found: list[str] = spec["components"]["schemas"]["SunoModel"]["enum"]
+    return found
+
+
+def absent(names: list[str]) -> str:
+    """A model name the spec does not list (longer than every one), whatever upstream lists."""
+    return max(names, key=len) + "X"
+
+
+def limit(spec: dict[str, Any], rule_id: str) -> int:
+    found = rule(spec, rule_id)
+    value: int = found["then"]["properties"][found["x-rule-field"]]["maxLength"]
+    return value
+
+
+def limit_rules(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    return [item for item in request(spec)["allOf"] if "x-rule-models" in item]
+
+
 def kinds(gaps: tuple[Gap, ...]) -> list[tuple[str, str]]:
     return [(gap.kind, gap.subject) for gap in gaps]
 
@@ -56,39 +76,44 @@ def test_committed_spec_and_overlays_have_full_coverage(committed: dict[str, Any
 
 
 def test_new_model_without_limits_is_named_with_its_fields(effective: dict[str, Any]) -> None:
-    effective["components"]["schemas"]["SunoModel"]["enum"].append("V9")
+    newcomer = absent(models(effective))
+    models(effective).append(newcomer)
     (gap,) = check_coverage(effective)
-    assert (gap.kind, gap.subject, gap.edit) == ("model-without-limit", "V9", "overlays/rules.overlay.yaml")
+    assert (gap.kind, gap.subject, gap.edit) == ("model-without-limit", newcomer, "overlays/rules.overlay.yaml")
     assert "no character limit for prompt, style, title" in gap.message
 
 
 def test_model_missing_from_one_field_names_only_that_field(effective: dict[str, Any]) -> None:
-    set_models(effective, "title-max-length-100", ["V4_5", "V4_5PLUS"])
+    *kept, dropped = rule(effective, "title-max-length-100")["x-rule-models"]
+    set_models(effective, "title-max-length-100", kept)
     (gap,) = but_messages(check_coverage(effective))
     assert gap.kind == "model-without-limit"
-    assert "V5 has no character limit for title:" in gap.message
+    assert f"{dropped} has no character limit for title:" in gap.message
 
 
 def test_dropped_model_still_named_by_a_rule(effective: dict[str, Any]) -> None:
-    effective["components"]["schemas"]["SunoModel"]["enum"].remove("V3_5")
+    dropped = rule(effective, "prompt-max-length-3000")["x-rule-models"][0]
+    models(effective).remove(dropped)
     assert kinds(check_coverage(effective)) == [
-        ("unknown-model", "prompt-max-length-3000"),
-        ("unknown-model", "style-max-length-200"),
-        ("unknown-model", "title-max-length-80"),
+        ("unknown-model", item["x-rule-id"]) for item in limit_rules(effective) if dropped in item["x-rule-models"]
     ]
 
 
 def test_x_rule_models_must_match_the_if(effective: dict[str, Any]) -> None:
     """`x-rule-models` is what the runtime reports; the `if` is what is enforced: they must agree."""
-    set_models(effective, "style-max-length-200", ["V3_5", "V4"], declared=["V4"])
-    assert kinds(but_messages(check_coverage(effective))) == [("models-mismatch", "style-max-length-200")]
+    shared = next(item for item in limit_rules(effective) if len(item["x-rule-models"]) > 1)
+    enforced = list(shared["x-rule-models"])
+    set_models(effective, shared["x-rule-id"], enforced, declared=enforced[1:])
+    assert kinds(but_messages(check_coverage(effective))) == [("models-mismatch", shared["x-rule-id"])]
 
 
 def test_one_model_with_two_different_limits(effective: dict[str, Any]) -> None:
-    set_models(effective, "prompt-max-length-5000", ["V4", "V4_5", "V4_5PLUS", "V5"])
+    lower, higher = "prompt-max-length-3000", "prompt-max-length-5000"
+    model = rule(effective, lower)["x-rule-models"][-1]
+    set_models(effective, higher, [model, *rule(effective, higher)["x-rule-models"]])
     (gap,) = but_messages(check_coverage(effective))
-    assert (gap.kind, gap.subject) == ("conflicting-limits", "V4")
-    assert "3000 (prompt-max-length-3000), 5000 (prompt-max-length-5000)" in gap.message
+    assert (gap.kind, gap.subject) == ("conflicting-limits", model)
+    assert f"{limit(effective, lower)} ({lower}), {limit(effective, higher)} ({higher})" in gap.message
 
 
 @pytest.mark.parametrize(
@@ -140,9 +165,13 @@ def test_rule_quoting_text_upstream_rewrote(effective: dict[str, Any]) -> None:
 
 
 def test_source_quoting_two_sentences_needs_both(effective: dict[str, Any]) -> None:
-    prompt = request(effective)["properties"]["prompt"]
-    prompt["description"] = prompt["description"].replace("**V4_5PLUS & V4_5**", "**V4_5PLUS, V4_5**")
-    assert kinds(check_coverage(effective)) == [("stale-source", "prompt-max-length-5000")]
+    quoting = next(item for item in limit_rules(effective) if "; " in item["x-rule-source"])
+    field = request(effective)["properties"][quoting["x-rule-field"]]
+    # reword the models of the last sentence only: the first still matches, the source no longer does
+    models_named = quoting["x-rule-source"].split("; ")[-1].split(":")[0]
+    assert models_named in field["description"]
+    field["description"] = field["description"].replace(models_named, "**reworded**")
+    assert kinds(check_coverage(effective)) == [("stale-source", quoting["x-rule-id"])]
 
 
 def test_missing_request_schema_points_at_the_normalise_overlay(effective: dict[str, Any]) -> None:
@@ -160,28 +189,46 @@ def test_errata_names_are_what_stands_in_backticks() -> None:
 
 def test_a_message_stating_an_old_bound_is_stale(effective: dict[str, Any]) -> None:
     """The bound changed, the message still states the old one: the report names the rule and both numbers."""
+    old = limit(effective, "prompt-max-length-3000")
     limits = rule(effective, "prompt-max-length-3000")
-    limits["then"]["properties"]["prompt"]["maxLength"] = 2500
+    # a message that writes its bound in, instead of the {maxLength} placeholder, goes stale when the bound moves
+    limits["x-rule-message"] = f"`prompt` may have at most {old} characters."
+    limits["then"]["properties"]["prompt"]["maxLength"] = old - 1
     (gap,) = check_coverage(effective)
     assert (gap.kind, gap.subject) == ("stale-message", "rule prompt-max-length-3000")
-    assert "states 3000, which is no bound of its rule (now 2500)" in gap.message
+    assert f"states {old}, which is no bound of its rule (now {old - 1})" in gap.message
 
 
 def test_a_message_naming_other_models_is_stale(effective: dict[str, Any]) -> None:
     """A model added to a rule (as the coverage report asks for a new model) leaves its message stale."""
-    effective["components"]["schemas"]["SunoModel"]["enum"].append("V5_5")
+    newcomer = absent(models(effective))
+    models(effective).append(newcomer)
+    named = list(rule(effective, "prompt-max-length-5000")["x-rule-models"])
     for rule_id in ("prompt-max-length-5000", "style-max-length-1000", "title-max-length-100"):
-        set_models(effective, rule_id, ["V4_5", "V4_5PLUS", "V5", "V5_5"])
+        # a message that writes its models in, instead of the {models} placeholder
+        item = rule(effective, rule_id)
+        item["x-rule-message"] = (
+            f"With model {', '.join(item['x-rule-models'])}, `{item['x-rule-field']}` may have at most"
+            f" {limit(effective, rule_id)} characters."
+        )
+        set_models(effective, rule_id, [*item["x-rule-models"], newcomer])
     found = check_coverage(effective)
     assert {gap.kind for gap in found} == {"stale-message"}
     assert len(found) == 3
-    assert "names the models V4_5, V4_5PLUS, V5, but its x-rule-models are V4_5, V4_5PLUS, V5, V5_5" in found[0].message
+    old, new = ", ".join(named), ", ".join([*named, newcomer])
+    assert f"names the models {old}, but its x-rule-models are {new}" in found[0].message
 
 
 def test_a_hint_stating_an_old_bound_is_stale(effective: dict[str, Any]) -> None:
     """A field hint's numbers are checked against the field's schema and its rules (continueAt: greater than 0)."""
-    for item in request(effective)["allOf"]:
-        member = item.get("properties", {}).get("continueAt")
-        if isinstance(member, dict) and "exclusiveMinimum" in member:
-            member["exclusiveMinimum"] = 1
+    hints = request(effective)["x-field-hints"]["continueAt"]
+    # a hint that writes its bound in, instead of the {exclusiveMinimum} placeholder
+    bounds = [
+        member
+        for item in request(effective)["allOf"]
+        if isinstance(member := item.get("properties", {}).get("continueAt"), dict) and "exclusiveMinimum" in member
+    ]
+    hints["required"] = hints["required"].replace("{exclusiveMinimum}", str(bounds[0]["exclusiveMinimum"]))
+    for member in bounds:
+        member["exclusiveMinimum"] += 1
     assert ("stale-message", "x-field-hints.continueAt.required") in kinds(check_coverage(effective))

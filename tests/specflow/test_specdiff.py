@@ -50,36 +50,54 @@ def test_descriptions_and_examples_are_not_surface(committed: dict[str, Any], ch
     assert not diff_specs(committed, changed)
 
 
+def absent(names: Any) -> str:
+    """A name none of ``names`` is (longer than all of them), so the test survives any upstream list."""
+    return max(map(str, names), key=len) + "X"
+
+
 def test_field_added_removed_and_required_changed(committed: dict[str, Any], changed: dict[str, Any]) -> None:
     request = schemas(changed)["UploadExtendRequest"]
-    request["properties"]["personaModel"] = {"type": "string", "enum": ["style_persona", "voice_persona"]}
-    del request["properties"]["negativeTags"]
-    request["required"].remove("continueAt")
-    assert described(committed, changed) == [
-        "UploadExtendRequest.continueAt: now optional",
-        "UploadExtendRequest.personaModel: added (optional, string, enum style_persona | voice_persona)",
-        "UploadExtendRequest.negativeTags: removed",
-    ]
+    added = absent(request["properties"])
+    optional = next(name for name in request["properties"] if name not in request["required"])
+    now_optional = request["required"][-1]
+    request["properties"][added] = {"type": "string", "enum": ["style_persona", "voice_persona"]}
+    del request["properties"][optional]
+    request["required"].remove(now_optional)
+    assert sorted(described(committed, changed)) == sorted(
+        [
+            f"UploadExtendRequest.{now_optional}: now optional",
+            f"UploadExtendRequest.{added}: added (optional, string, enum style_persona | voice_persona)",
+            f"UploadExtendRequest.{optional}: removed",
+        ]
+    )
 
 
 def test_enum_values_and_bounds(committed: dict[str, Any], changed: dict[str, Any]) -> None:
-    schemas(changed)["SunoModel"]["enum"] = ["V4", "V4_5", "V4_5PLUS", "V4_5ALL", "V5", "V5_5"]
+    models = list(schemas(committed)["SunoModel"]["enum"])
+    first, second = absent(models), absent(models) + "X"
+    schemas(changed)["SunoModel"]["enum"] = [*models[1:], first, second]
     weight = schemas(changed)["UploadExtendRequest"]["properties"]["styleWeight"]
-    weight["maximum"] = 2
+    maximum, step = weight["maximum"], weight["multipleOf"]
+    weight["maximum"] = maximum * 2
     del weight["multipleOf"]
-    schemas(changed)["TaskRecord"]["properties"]["taskId"]["maxLength"] = 64
+    task_id = schemas(changed)["TaskRecord"]["properties"]["taskId"]
+    assert "maxLength" not in task_id, "pick another bound to add"
+    task_id["maxLength"] = 64
     diff = diff_specs(committed, changed)
     assert [change.to_dict()["description"] for change in diff.changes] == [
-        "SunoModel: enum + V4_5ALL",
-        "SunoModel: enum + V5_5",
-        "SunoModel: enum - V3_5",
+        f"SunoModel: enum + {first}",
+        f"SunoModel: enum + {second}",
+        f"SunoModel: enum - {models[0]}",
         "TaskRecord.taskId: maxLength added (64)",
-        "UploadExtendRequest.styleWeight: maximum 1 -> 2",
-        "UploadExtendRequest.styleWeight: multipleOf removed (0.01)",
+        f"UploadExtendRequest.styleWeight: maximum {maximum} -> {maximum * 2}",
+        f"UploadExtendRequest.styleWeight: multipleOf removed ({step})",
     ]
     text = diff.to_text()
-    assert "    SunoModel: enum + V4_5ALL, + V5_5 [safe]; enum - V3_5 [breaking]\n" in text
-    assert "    UploadExtendRequest.styleWeight: maximum 1 -> 2 [safe]; multipleOf removed (0.01) [safe]\n" in text
+    assert f"    SunoModel: enum + {first}, + {second} [safe]; enum - {models[0]} [breaking]\n" in text
+    assert (
+        f"    UploadExtendRequest.styleWeight: maximum {maximum} -> {maximum * 2} [safe];"
+        f" multipleOf removed ({step}) [safe]\n"
+    ) in text
 
 
 def test_operations_and_response_codes(committed: dict[str, Any], changed: dict[str, Any]) -> None:
@@ -96,14 +114,19 @@ def test_operations_and_response_codes(committed: dict[str, Any], changed: dict[
 def test_rules_models_and_limits(committed: dict[str, Any], changed: dict[str, Any]) -> None:
     request = schemas(changed)["UploadExtendRequest"]
     limits = next(rule for rule in request["allOf"] if rule["x-rule-id"] == "title-max-length-80")
-    limits["x-rule-models"] = ["V4", "V4_5ALL"]
-    limits["then"] = {"properties": {"title": {"maxLength": 90}}}
-    request["x-audio-rules"][1]["x-max-duration-seconds"] = 480
+    old_models, field = list(limits["x-rule-models"]), limits["x-rule-field"]
+    old_limit = limits["then"]["properties"][field]["maxLength"]
+    newcomer = absent(schemas(committed)["SunoModel"]["enum"])
+    limits["x-rule-models"] = [*old_models[1:], newcomer]
+    limits["then"] = {"properties": {field: {"maxLength": old_limit + 10}}}
+    duration = request["x-audio-rules"][1]
+    old_seconds = duration["x-max-duration-seconds"]
+    duration["x-max-duration-seconds"] = old_seconds * 4
     assert described(committed, changed) == [
-        "title-max-length-80: x-rule-models + V4_5ALL",
-        "title-max-length-80: x-rule-models - V3_5",
-        "title-max-length-80: title maxLength 80 -> 90",
-        "upload-duration-limit: x-max-duration-seconds 120 -> 480",
+        f"title-max-length-80: x-rule-models + {newcomer}",
+        f"title-max-length-80: x-rule-models - {old_models[0]}",
+        f"title-max-length-80: {field} maxLength {old_limit} -> {old_limit + 10}",
+        f"{duration['x-rule-id']}: x-max-duration-seconds {old_seconds} -> {old_seconds * 4}",
     ]
 
 
@@ -175,7 +198,8 @@ def test_cli_broken_action_exits_2_naming_file_action_and_target(
     code, out = run([spec, str(candidate), "--root", str(checkout), "--json"], capsys)
     report = json.loads(out)
     assert code == 2
-    broken, leftover = report["new"]["overlay_problems"]
+    broken, leftover, dead_name = report["new"]["overlay_problems"]
+    assert "x-names: role 'negative_tags' points at" in dead_name["message"]
     assert broken["overlay"] == "overlays/normalise.overlay.yaml"
     assert broken["action"] == 11
     assert broken["target"].endswith(".schema.properties.negativeTags")

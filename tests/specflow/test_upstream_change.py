@@ -31,9 +31,13 @@ from suno_api_build._specdiff import (
     check_spec_coverage,
     compare,
 )
+from tests.golden import Golden
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "fixtures" / "upstream-later" / "suno-api.yaml"
+# What the reports say about the fixture: output of the tools, compared section by section and rewritten by
+# `SUNO_UPDATE_GOLDEN=1 .venv/bin/pytest tests/specflow/test_upstream_change.py` when the vendored spec moves.
+GOLDEN = ROOT / "tests" / "fixtures" / "upstream-later" / "reports.json"
 
 # What a user writes into overlays/rules.overlay.yaml after reading the report: rule id -> (models, source).
 # The ids stay (they are never renamed); V3_5 goes, V4_5ALL and V5_5 join the rules whose limits they share.
@@ -155,33 +159,22 @@ except ValueError:
 
 def test_upstream_publishes_a_later_spec(checkout: Path) -> None:
     spec = checkout / "spec" / "suno-api.yaml"
+    golden = Golden(GOLDEN, ".venv/bin/pytest tests/specflow/test_upstream_change.py")
 
     # 1. The diff lists exactly what changed, and why the overlays cannot build the candidate yet.
     report = compare(spec, FIXTURE, root=checkout)
-    assert descriptions(report) == [
-        "SunoModel: enum + V4_5ALL",
-        "SunoModel: enum + V5_5",
-        "SunoModel: enum - V3_5",
-        "UploadExtendRequest.personaModel: added (optional, string, enum style_persona | voice_persona)",
-    ]
-    (wrapper,) = report.new.problems
+    golden.check("candidate changes", descriptions(report))
+    wrapper, dead_name = report.new.problems
+    # The removed model's x-names role (the mock names its tracks after it) must go too.
+    assert (dead_name.overlay, dead_name.target) == ("overlays/normalise.overlay.yaml", "$")
+    assert "role 'model_v3_5' points at /components/schemas/SunoModel/enum/V3_5" in dead_name.message
     assert wrapper.overlay == "overlays/normalise.overlay.yaml"
     assert wrapper.target == (
         "$.paths['/api/v1/generate/upload-extend'].post.requestBody.content['application/json']"
         ".schema.properties.personaModel"
     )
     assert wrapper.suggestion is not None
-    assert gaps(report) == [
-        ("unknown-model", "prompt-max-length-3000"),
-        ("stale-source", "prompt-max-length-3000"),
-        ("unknown-model", "style-max-length-200"),
-        ("stale-source", "style-max-length-200"),
-        ("unknown-model", "title-max-length-80"),
-        ("stale-source", "title-max-length-80"),
-        ("model-without-limit", "V4_5ALL"),
-        ("model-without-limit", "V5_5"),
-        ("stale-source", "upload-duration-limit"),
-    ]
+    golden.check("candidate gaps", [f"{kind} {subject}" for kind, subject in gaps(report)])
     assert all(gap.edit == "overlays/rules.overlay.yaml" for gap in report.gaps)
     assert report.exit_code == EXIT_OVERLAYS_NEED_EDIT
     with pytest.raises(BuildError, match="personaModel"):
@@ -193,28 +186,16 @@ def test_upstream_publishes_a_later_spec(checkout: Path) -> None:
     shutil.copyfile(FIXTURE, spec)
     edit_rules(checkout / "overlays" / "rules.overlay.yaml")
     add_flatten_action(checkout / "overlays" / "normalise.overlay.yaml", wrapper.suggestion)
+    normalise = checkout / "overlays" / "normalise.overlay.yaml"
+    lines = normalise.read_text(encoding="utf-8").splitlines(keepends=True)
+    normalise.write_text("".join(line for line in lines if not line.strip().startswith("model_v3_5:")), "utf-8")
     coverage = check_spec_coverage(spec, root=checkout)
     assert (coverage.spec.problems, coverage.gaps, coverage.exit_code) == ((), (), 0)
 
     # 3. Against the effective spec the client was built from, the diff now shows the rules' changes too.
     report = compare(committed_effective, spec, root=checkout)
     assert report.exit_code == EXIT_CHANGED
-    assert descriptions(report) == [
-        "SunoModel: enum + V4_5ALL",
-        "SunoModel: enum + V5_5",
-        "SunoModel: enum - V3_5",
-        "UploadExtendRequest.personaModel: added (optional, string, enum style_persona | voice_persona)",
-        "prompt-max-length-3000: x-rule-models - V3_5",
-        "prompt-max-length-5000: x-rule-models + V4_5ALL",
-        "prompt-max-length-5000: x-rule-models + V5_5",
-        "style-max-length-200: x-rule-models - V3_5",
-        "style-max-length-1000: x-rule-models + V4_5ALL",
-        "style-max-length-1000: x-rule-models + V5_5",
-        "title-max-length-80: x-rule-models + V4_5ALL",
-        "title-max-length-80: x-rule-models - V3_5",
-        "title-max-length-100: x-rule-models + V5_5",
-        "upload-duration-limit: x-max-duration-seconds 120 -> 480",
-    ]
+    golden.check("changes after the edits", descriptions(report))
     # Against the old vendored spec, the action added for personaModel cannot apply: a note, not an error.
     report = compare(old_spec, spec, root=checkout)
     assert report.exit_code == EXIT_CHANGED
