@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed
 # log keeps it; a script that branches on it runs the `suno-api` command itself.
 exit_with = { status=$$?; echo "suno-api $(1) exited $$status (see its --help for what the code means)" >&2; exit $$status; }
 
-.PHONY: help venv conformance mock mutants bench generate check-generated spec-diff lint typecheck test
+.PHONY: help venv conformance mock mutants bench generate check-generated spec-diff drill lint typecheck test
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -47,6 +47,9 @@ spec-diff: $(STAMP) ## What a candidate spec changes: API surface, overlay healt
 	@test -n "$(NEW)" || { echo "usage: make spec-diff NEW=path/to/candidate.yaml [OLD=path] [JSON=1] [MARKDOWN=1] [FAIL_ON=breaking|possibly-breaking|any]"; exit 3; }
 	@$(BIN)/suno-api spec diff $(NEW) $(or $(OLD),spec/suno-api.yaml) $(if $(JSON),--json) $(if $(MARKDOWN),--markdown) $(if $(FAIL_ON),--fail-on $(FAIL_ON)) || $(call exit_with,spec diff)
 
+drill: $(STAMP) ## Rehearse the upgrade procedure for an upstream change on a scratch copy (CASE=name, all by default; TESTS=paths)
+	$(BIN)/python -m suno_api_build drill $(or $(CASE),$$($(BIN)/python -m suno_api_build drill --list | cut -d: -f1)) $(if $(TESTS),--tests $(TESTS))
+
 lint: $(STAMP) ## ruff over the hand-written code
 	$(BIN)/ruff check overlays conformance bench tests
 	$(BIN)/ruff format --check overlays conformance bench tests
@@ -57,4 +60,4 @@ typecheck: $(STAMP) ## mypy --strict over generated/, the library, the build too
 test: $(STAMP) ## Everything CI runs: drift gate, lint, typecheck, the test suite
 	$(BIN)/python -m suno_api_build check
 	$(MAKE) --no-print-directory lint typecheck
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist worksteal
