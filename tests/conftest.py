@@ -11,5 +11,6 @@ settings.register_profile("ci", derandomize=True, deadline=None, suppress_health
 settings.register_profile("dev", deadline=None)
 settings.load_profile("ci" if os.environ.get("CI") == "true" else "dev")
 
-# tests/plugin runs users' test files through pytester; pytest accepts `pytest_plugins` only in the top conftest.
-pytest_plugins = ["pytester"]
+# tests/plugin runs users' test files through pytester, and the kill-rate summary must reach the xdist controller:
+# pytest accepts `pytest_plugins` only in the top conftest.
+pytest_plugins = ["pytester", "tests.kill_rate"]
