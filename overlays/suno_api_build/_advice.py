@@ -2,18 +2,18 @@
 
 A target names its last step, a property or a path (``...properties.negativeTags``). When NEW still has the step's
 parent, the step is gone from it: renamed when the parent has exactly one new name (new since OLD; without OLD,
-one spelled nearly the same), else removed upstream. A step NEW has under another parent moved there. A flatten
-action (copy of ``X.allOf[0]`` onto ``X``) whose ``X`` is no longer wrapped was fixed upstream.
+or with several, the one spelled nearly the same by ``_pairing``'s rule, the diff's), else removed upstream. A step
+NEW has under another parent moved there. A flatten action (copy of ``X.allOf[0]`` onto ``X``) whose ``X`` is no
+longer wrapped was fixed upstream.
 """
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from suno_api_build import _build
+from suno_api_build import _build, _pairing
 
 _STEP = re.compile(r"\.([A-Za-z_$][\w$-]*)|\['((?:[^'\\]|\\.)*)'\]|\[\"([^\"]*)\"\]|(\[[^\]]*\])")
 
@@ -91,9 +91,7 @@ def advise(  # noqa: PLR0911 - one return per kind of advice
         before = {str(key) for parent in _mappings([old], target[:start]) for key in parent} if old else set()
         renamed = [key for key in keys if key not in before] if old else []
         if not old or len(renamed) != 1:
-            renamed = [key for key in keys if key.lower() == name.lower()] or difflib.get_close_matches(
-                name, keys, n=2, cutoff=0.8
-            )
+            renamed = _pairing.similar_names(name, keys)  # the diff's rule for a rename
         if len(renamed) == 1:
             retarget = target[:start] + _step(renamed[0]) + target[end:]
             where = "target and copy" if isinstance(source, str) else "target"

@@ -55,6 +55,12 @@ class Rule(NamedTuple):
 RULES: Final = (
     Rule("operation or path removed", BREAKING, BREAKING, "calls to it fail"),
     Rule("operation moved (same operationId)", BREAKING, BREAKING, "the old URL is gone"),
+    Rule(
+        "callback moved (another expression gives its URL)",
+        POSSIBLY,
+        POSSIBLY,
+        "the webhook is delivered to the URL another request field gives (the mock follows NEW after `make generate`)",
+    ),
     Rule("operationId changed", BREAKING, BREAKING, "the generated function is renamed"),
     Rule("callback removed", POSSIBLY, POSSIBLY, "a webhook handler is no longer called"),
     Rule("operation, callback, server or security scheme added", SAFE, SAFE, "nothing old depends on it"),
@@ -63,12 +69,33 @@ RULES: Final = (
     Rule("schema removed", BREAKING, BREAKING, "its generated model class is gone"),
     Rule("field, parameter or body removed", BREAKING, POSSIBLY, "sent: rejected; received: no longer there"),
     Rule("required field removed", BREAKING, BREAKING, "sent: rejected; received: code reading it fails"),
+    Rule(
+        "field or parameter renamed",
+        BREAKING,
+        POSSIBLY,
+        "sent: a request with the old name is refused (after `make generate` the mock rejects it and the suite"
+        " sends the new one); received: code reading the old name finds nothing",
+    ),
+    Rule(
+        "required field or parameter renamed",
+        BREAKING,
+        BREAKING,
+        "sent: a request with the old name is refused (after `make generate` the mock rejects it and the suite"
+        " sends the new one); received: code reading the old name fails",
+    ),
     Rule("required field, parameter or body added", BREAKING, SAFE, "old requests lack it"),
     Rule("optional field or parameter added", SAFE, SAFE, "nothing old depends on it"),
     Rule("now required", BREAKING, SAFE, "old requests may lack it"),
     Rule("now optional", SAFE, BREAKING, "received: code reading it may find it missing"),
     Rule("enum value removed", BREAKING, POSSIBLY, "sent: rejected; received: its handler is dead code"),
     Rule("enum value added", SAFE, POSSIBLY, "received: code matching every value meets one it does not know"),
+    Rule(
+        "enum value renamed",
+        BREAKING,
+        POSSIBLY,
+        "sent: the old spelling is rejected (by the client, and by the mock after `make generate`); received: code"
+        " matching the old spelling never matches",
+    ),
     Rule("type narrowed or changed", BREAKING, POSSIBLY, "sent: old values rejected; received: decoded differently"),
     Rule("type widened (a type or null added)", SAFE, POSSIBLY, "received: code may meet the new type"),
     Rule("type narrowed (a type or null removed)", BREAKING, SAFE, "sent: old values rejected"),
@@ -221,7 +248,14 @@ def _type_event(old: Any, new: Any) -> str:
 def _event(change: Change) -> str:  # noqa: PLR0911, PLR0912 - one branch per row of the table
     section, kind, aspect = change.section, change.kind, change.aspect
     if kind == "moved":
+        if "(callback " in change.location:
+            return "callback moved (another expression gives its URL)"
         return "operation moved (same operationId)"
+    if kind == "renamed":
+        required = bool(change.facts and change.facts.get("required"))
+        return "required field or parameter renamed" if required else "field or parameter renamed"
+    if kind == "value-renamed":
+        return "enum value renamed"
     if section == "rule":
         if kind == "added" or aspect == "x-rule-models":
             return "rule added, or a rule's models changed"

@@ -10,7 +10,6 @@ that code depends on: the build refuses it and says where the role is used (``na
 from __future__ import annotations
 
 import ast
-import difflib
 import functools
 import json
 from collections.abc import Iterator, Mapping
@@ -18,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+
+from suno_api_build import _pairing
 
 NAMES_KEY = "x-names"
 NORMALISE_OVERLAY = "overlays/normalise.overlay.yaml"
@@ -204,8 +205,8 @@ def _rename(effective: Mapping[str, Any], reference: Mapping[str, Any] | None, p
     if isinstance(before, Mapping | list):
         known = {str(key) for key in before}
         siblings = [name for name in siblings if name not in known]
-    # Strict: V3_5 -> V5_5 is a removal and an addition, callBackUrl -> callbackUrl a rename.
-    close = difflib.get_close_matches(step if dead < len(parts) else old, siblings, n=2, cutoff=0.85)
+    # The diff's rule (_pairing): V3_5 -> V5_5 is a removal and an addition, callBackUrl -> callbackUrl a rename.
+    close = _pairing.similar_names(step if dead < len(parts) else old, siblings)
     if len(close) != 1:
         return None
     renamed = "/" + "/".join(_escape(part) for part in [*parts[: dead - 1], close[0], *parts[dead:]])

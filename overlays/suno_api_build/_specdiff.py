@@ -23,6 +23,11 @@ Exit codes:
   that no action flattens, the effective spec is invalid, or rules coverage fails.
 - 3: nothing was compared: bad arguments, an unreadable file, or a NEW/OLD that is not valid OpenAPI.
 
+A field, parameter or enum value that NEW spells otherwise, in the same place and with the same schema, is one
+``renamed`` change (``_pairing`` says which spellings are alike; an ambiguous pairing stays a removal and an
+addition), and a callback whose URL expression follows such a rename is one ``moved`` change, as a moved
+operation is.
+
 Every change carries a label for code that uses the client (``_labels``: breaking, possibly-breaking, safe, as
 oasdiff's ERR/WARN/INFO); the report opens with the counts per label. ``fail_on`` (``--fail-on``) narrows exit
 1: with ``breaking`` only a breaking change exits 1, with ``possibly-breaking`` a breaking or possibly-breaking
@@ -38,16 +43,17 @@ with ``exit_code``, ``text()`` and ``to_json()`` (``DiffReport``, ``CoverageRepo
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import re
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
 import attrs
 
-from suno_api_build import _advice, _build, _labels, _names, _sources
+from suno_api_build import _advice, _build, _labels, _names, _pairing, _sources
 from suno_api_build._coverage import NORMALISE_OVERLAY, NUMERIC_BOUNDS, Gap, check_coverage, read_errata
 
 EXIT_NO_CHANGE = 0
@@ -291,10 +297,12 @@ class Change:
     """One change in the API surface.
 
     ``kind`` is ``added`` or ``removed`` (the whole ``location``: an operation, a field, a response code, a
-    rule...), ``moved`` (an operation found by its id at another path or method: ``old`` and ``new`` are its
-    labels), ``changed`` (one ``aspect`` of it: ``required``, ``type``, ``maxLength``, ``x-max-duration-seconds``
-    ...; ``old`` or ``new`` is None when the aspect is absent on that side), or ``value-added``/``value-removed``
-    (one value of an ``enum`` or of a rule's ``x-rule-models``).
+    rule...), ``moved`` (an operation found by its id at another path or method, or a callback under another
+    expression: ``old`` and ``new`` are its labels), ``renamed`` (a field or parameter at ``location`` that NEW
+    spells ``new``, with the same schema: ``old`` and ``new`` are the names, ``facts`` what it keeps),
+    ``changed`` (one ``aspect`` of it: ``required``, ``type``, ``maxLength``, ``x-max-duration-seconds`` ...;
+    ``old`` or ``new`` is None when the aspect is absent on that side), or ``value-added``/``value-removed``/
+    ``value-renamed`` (one value of an ``enum`` or of a rule's ``x-rule-models``).
     """
 
     section: str
@@ -305,9 +313,15 @@ class Change:
     aspect: str | None = None
     old: Any = None
     new: Any = None
+    facts: Facts | None = None
+    """For a rename: what the field or parameter is on both sides (``required``, ``type``...)."""
 
-    def describe(self) -> str:
+    def describe(self) -> str:  # noqa: PLR0911 - one return per kind of change
         """Say what changed at ``location``, without naming it."""
+        if self.kind == "renamed":
+            return f"renamed to {self.new}"
+        if self.kind == "value-renamed":
+            return f"{self.aspect} {_show(self.old)} renamed to {_show(self.new)}"
         if self.kind in ("added", "removed"):
             summary = _summary(self.new) if self.kind == "added" and self.new else ""
             return f"{self.kind} ({summary})" if summary else self.kind
@@ -325,7 +339,10 @@ class Change:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the change as JSON-ready data."""
-        return {**attrs.asdict(self), "description": f"{self.location}: {self.describe()}"}
+        data = attrs.asdict(self)
+        if self.facts is None:
+            del data["facts"]  # only a rename has them
+        return {**data, "description": f"{self.location}: {self.describe()}"}
 
 
 def _fact_changes(section: str, location: str, old: Facts, new: Facts) -> Iterator[Change]:
@@ -480,15 +497,161 @@ def _moved_location(location: str, moves: Mapping[str, str]) -> str:
     return location
 
 
+def _under_operation(location: str, label: str) -> bool:
+    return location == label or location.startswith(f"{label} ") or location.endswith(f" of {label})")
+
+
+def _under_field(location: str, field: str) -> bool:
+    return location == field or location.startswith((f"{field}.", f"{field}["))
+
+
+def _renamed_location(location: str, renames: Mapping[str, str]) -> str:
+    """Rename ``location`` when it is a renamed field or parameter, or lies under a renamed field."""
+    for old, new in renames.items():
+        if _under_field(location, old):
+            return new + location[len(old) :]
+    return location
+
+
+def _relabelled(surface: Surface, rename: Callable[[str], str]) -> Surface:
+    return {(section, rename(location)): facts for (section, location), facts in surface.items()}
+
+
+def _same_subtree(
+    before: Surface,
+    after: Surface,
+    old: str,
+    new: str,
+    *,
+    under: Callable[[str, str], bool],
+    rename: Callable[[str], str],
+) -> bool:
+    """Whether everything ``before`` has at or under ``old`` is, renamed, what ``after`` has at or under ``new``."""
+    was = {(section, rename(location)): facts for (section, location), facts in before.items() if under(location, old)}
+    now = {key: facts for key, facts in after.items() if under(key[1], new)}
+    return was == now
+
+
+def _callback_parts(label: str) -> tuple[str, str, str] | None:
+    """Split ``POST {$request.body#/x} (callback name of POST /path)`` into method, expression, and whose it is."""
+    method, _, rest = label.partition(" ")
+    expression, marker, owner = rest.partition(" (callback ")
+    return (method, expression, owner) if marker else None
+
+
+def _callback_moves(before: Surface, after: Surface) -> dict[str, str]:
+    """Return old label -> new label for each callback that NEW calls under another, similar, expression.
+
+    The same callback (name, method and operation) whose whole surface is unchanged, its URL read from a
+    renamed field (``{$request.body#/callBackUrl}`` -> ``{$request.body#/callbackUrl}``): one move.
+    """
+    gone = [location for section, location in before if section == "operation" and ("operation", location) not in after]
+    came = [location for section, location in after if section == "operation" and ("operation", location) not in before]
+    parts = {label: _callback_parts(label) for label in [*gone, *came]}
+
+    def same(old: str, new: str) -> bool:
+        was, now = parts[old], parts[new]
+        if was is None or now is None or (was[0], was[2]) != (now[0], now[2]):
+            return False
+        rename = functools.partial(_moved_location, moves={old: new})
+        return _same_subtree(before, after, old, new, under=_under_operation, rename=rename)
+
+    return _pairing.pair(
+        [label for label in gone if parts[label]],
+        [label for label in came if parts[label]],
+        name=lambda label: (parts[label] or ("", label, ""))[1],
+        same=same,
+    )
+
+
+def _split_name(section: str, location: str) -> tuple[str, str] | None:
+    """Return (parent, name) of a field (``Parent.name``) or parameter (``LABEL in name``) location."""
+    separator = {"field": ".", "parameter": " "}.get(section)
+    if separator is None or separator not in location:
+        return None
+    parent, _, name = location.rpartition(separator)
+    return parent, name
+
+
+def _field_renames(before: Surface, after: Surface) -> dict[tuple[str, str], str]:
+    """Return (section, old location) -> new location for each field or parameter NEW spells otherwise.
+
+    A rename is a name gone from a parent and a new one in the same parent, spelled nearly the same
+    (``_pairing``), with the same schema (every fact, and everything under it; descriptions are not facts),
+    the pairing unique both ways; anything less certain stays a removal and an addition.
+    """
+    found: dict[tuple[str, str], str] = {}
+    for section in ("field", "parameter"):
+        gone = [key for key in before if key[0] == section and key not in after and _split_name(*key)]
+        came = [key for key in after if key[0] == section and key not in before and _split_name(*key)]
+
+        def same(old: tuple[str, str], new: tuple[str, str]) -> bool:
+            if (_split_name(*old) or ("", ""))[0] != (_split_name(*new) or ("", ""))[0]:
+                return False
+            if old[0] == "parameter":
+                return before[old] == after[new]
+            rename = functools.partial(_renamed_location, renames={old[1]: new[1]})
+            return _same_subtree(before, after, old[1], new[1], under=_under_field, rename=rename)
+
+        pairs = _pairing.pair(gone, came, name=lambda key: (_split_name(*key) or ("", ""))[1], same=same)
+        found.update({old: new[1] for old, new in pairs.items()})
+    return found
+
+
+def _value_renames(changes: list[Change]) -> list[Change]:
+    """Fold each enum value removed and the one similar value added to the same list into one ``value-renamed``."""
+    gone = [change for change in changes if change.kind == "value-removed" and isinstance(change.old, str)]
+    came = [change for change in changes if change.kind == "value-added" and isinstance(change.new, str)]
+    pairs = _pairing.pair(
+        gone,
+        came,
+        name=lambda change: str(change.old if change.kind == "value-removed" else change.new),
+        same=lambda old, new: (old.section, old.location, old.aspect) == (new.section, new.location, new.aspect),
+    )
+    renamed = {id(new): old for old, new in pairs.items()}
+    dropped = {id(old) for old in pairs}
+    folded = []
+    for change in changes:
+        if id(change) in dropped:
+            continue
+        was = renamed.get(id(change))
+        folded.append(
+            change
+            if was is None
+            else Change(change.section, change.location, "value-renamed", change.aspect, was.old, change.new)
+        )
+    return folded
+
+
 def diff_specs(old: Mapping[str, Any], new: Mapping[str, Any]) -> SpecDiff:
     """Return the API surface changes from the effective spec ``old`` to the effective spec ``new``.
 
-    An operation whose ``operationId`` is found at another path or method is one ``moved`` change; what is
-    under it (parameters, request body, responses, callbacks) is compared at its new place.
+    An operation whose ``operationId`` is found at another path or method, or a callback found under another
+    expression, is one ``moved`` change; what is under it (parameters, request body, responses, callbacks) is
+    compared at its new place. A field, parameter or enum value that NEW spells otherwise, and nothing else
+    about it changed, is one ``renamed`` (``value-renamed``) change (see ``_field_renames``).
     """
     before, after = surface(old), surface(new)
     moves = _operation_moves(before, after)
-    before = {(section, _moved_location(location, moves)): facts for (section, location), facts in before.items()}
+    before = _relabelled(before, lambda location: _moved_location(location, moves))
+    callbacks = _callback_moves(before, after)
+    before = _relabelled(before, lambda location: _moved_location(location, callbacks))
+    moves.update(callbacks)
+    renames = _field_renames(before, after)
+    by_location = {old_location: new_location for (_, old_location), new_location in renames.items()}
+    renamed = {
+        (section, new_location): Change(
+            section,
+            old_location,
+            "renamed",
+            "name",
+            (_split_name(section, old_location) or ("", old_location))[1],
+            (_split_name(section, new_location) or ("", new_location))[1],
+            facts=after[section, new_location],
+        )
+        for (section, old_location), new_location in renames.items()
+    }
+    before = _relabelled(before, lambda location: _renamed_location(location, by_location))
     keys = [*after, *(key for key in before if key not in after)]
     order = list(SECTIONS)
     changes: list[Change] = [
@@ -496,12 +659,15 @@ def diff_specs(old: Mapping[str, Any], new: Mapping[str, Any]) -> SpecDiff:
         for old_label, new_label in moves.items()
     ]
     for section, location in sorted(keys, key=lambda key: order.index(key[0])):
+        if (section, location) in renamed:
+            changes.append(renamed[section, location])
         if (section, location) not in after:
             changes.append(Change(section, location, "removed", old=before[section, location]))
         elif (section, location) not in before:
             changes.append(Change(section, location, "added", new=after[section, location]))
         else:
             changes.extend(_fact_changes(section, location, before[section, location], after[section, location]))
+    changes = _value_renames(changes)
     sides = _labels.schema_sides(old, new)
     return SpecDiff(tuple(changes), tuple(_labels.label_change(change, sides) for change in changes))
 

@@ -9,27 +9,26 @@ from typing import Any
 import pytest
 import yaml
 
+from suno_api.spec import names
 from suno_api_build import DiffReport, coverage_report, diff_report
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "spec" / "suno-api.yaml"
-SUBMIT = "/api/v1/generate/upload-extend"
-RECORD_INFO = "/api/v1/generate/record-info"
 
 Edit = Callable[[dict[str, Any]], None]
 
 
 def request_properties(spec: dict[str, Any]) -> dict[str, Any]:
-    found: dict[str, Any] = spec["paths"][SUBMIT]["post"]["requestBody"]["content"]["application/json"]["schema"][
-        "properties"
-    ]
+    found: dict[str, Any] = spec["paths"][names().submit_path]["post"]["requestBody"]["content"]["application/json"][
+        "schema"
+    ]["properties"]
     return found
 
 
 def record_info_code(spec: dict[str, Any]) -> dict[str, Any]:
-    found: dict[str, Any] = spec["paths"][RECORD_INFO]["get"]["responses"]["200"]["content"]["application/json"][
-        "schema"
-    ]["properties"]["code"]
+    found: dict[str, Any] = spec["paths"][names().record_info_path]["get"]["responses"]["200"]["content"][
+        "application/json"
+    ]["schema"]["properties"]["code"]
     return found
 
 
@@ -57,45 +56,71 @@ def rename(old: str, new: str) -> Edit:
 
 def test_a_renamed_property_gets_its_new_target(tmp_path: Path) -> None:
     """Compared with OLD, the one new name in the same place is the rename, however it is spelled."""
-    report = diff_report(SPEC, candidate(tmp_path, rename("negativeTags", "excludeTags")))
+    old, new = names().negative_tags, "excludeTags"
+    report = diff_report(SPEC, candidate(tmp_path, rename(old, new)))
     assert isinstance(report, DiffReport)
     (said,) = advice(report)
-    assert said.startswith("retarget it: upstream renamed negativeTags to excludeTags? Rename it in its target and")
-    assert said.endswith('.schema.properties.excludeTags"')
+    assert said.startswith(f"retarget it: upstream renamed {old} to {new}? Rename it in its target and")
+    assert said.endswith(f'.schema.properties.{new}"')
     assert "; retarget it: upstream renamed" in report.text()
 
 
 def test_without_old_a_rename_is_found_by_its_spelling(tmp_path: Path) -> None:
     """Coverage alone has no OLD: a name that differs only in case is still taken for the rename."""
-    report = coverage_report(candidate(tmp_path, rename("callBackUrl", "callbackUrl")))
-    assert any(said.startswith("retarget it: upstream renamed callBackUrl to callbackUrl?") for said in advice(report))
+    old = names().callback_url
+    new = old.lower() if old != old.lower() else old.upper()
+    report = coverage_report(candidate(tmp_path, rename(old, new)))
+    assert any(said.startswith(f"retarget it: upstream renamed {old} to {new}?") for said in advice(report))
+
+
+def test_with_several_new_names_the_one_spelled_alike_is_the_rename(tmp_path: Path) -> None:
+    """Two new names beside the dead one: the diff's pairing rule (``_pairing``) picks the one spelled alike."""
+    old = names().negative_tags
+    new = old.lower() if old != old.lower() else old.upper()
+
+    def edit(spec: dict[str, Any]) -> None:
+        rename(old, new)(spec)
+        request_properties(spec)["coverSeed"] = {"type": "string"}
+
+    report = diff_report(SPEC, candidate(tmp_path, edit))
+    assert isinstance(report, DiffReport)
+    target = str(report.new.problems[0].target)
+    assert [said for said in advice(report) if said.startswith("retarget it: upstream renamed")] == [
+        f"retarget it: upstream renamed {old} to {new}? Rename it in its target and copy: {target.replace(old, new)!r}"
+    ]
 
 
 def test_a_removed_property_is_to_be_deleted(tmp_path: Path) -> None:
+    persona = names().persona_id
+
     def edit(spec: dict[str, Any]) -> None:
-        del request_properties(spec)["personaId"]
+        del request_properties(spec)[persona]
 
     report = diff_report(SPEC, candidate(tmp_path, edit))
-    assert advice(report) == ["delete it: personaId is gone from NEW (upstream removed it), or retarget it by hand"]
+    assert advice(report) == [f"delete it: {persona} is gone from NEW (upstream removed it), or retarget it by hand"]
 
 
 def test_a_wrapper_upstream_removed_is_fixed_upstream(tmp_path: Path) -> None:
+    persona = names().persona_id
+
     def edit(spec: dict[str, Any]) -> None:
         properties = request_properties(spec)
-        properties["personaId"] = properties["personaId"]["allOf"][0]
+        properties[persona] = properties[persona]["allOf"][0]
 
     report = diff_report(SPEC, candidate(tmp_path, edit))
     assert advice(report) == ["delete it: NEW no longer wraps this in a single-item allOf (fixed upstream)"]
 
 
 def test_a_property_moved_elsewhere_is_found_there(tmp_path: Path) -> None:
+    persona = names().persona_id
+
     def edit(spec: dict[str, Any]) -> None:
-        moved = request_properties(spec).pop("personaId")
-        spec["components"]["schemas"]["TaskRecord"]["properties"]["personaId"] = moved
+        moved = request_properties(spec).pop(persona)
+        spec["components"]["schemas"]["TaskRecord"]["properties"][persona] = moved
 
     report = diff_report(SPEC, candidate(tmp_path, edit))
     (said,) = advice(report)
-    assert said.startswith("retarget it: personaId is now at '$.components.schemas.TaskRecord.properties.personaId'")
+    assert said.startswith(f"retarget it: {persona} is now at '$.components.schemas.TaskRecord.properties.{persona}'")
 
 
 @pytest.fixture
@@ -124,5 +149,5 @@ def test_against_an_effective_old_the_discarded_lists_are_named(codes_changed: P
     report = diff_report(None, codes_changed)
     assert isinstance(report, DiffReport)
     (where,) = report.to_json()["lists_not_compared"]
-    assert where.startswith(f"$.paths['{RECORD_INFO}'].get.responses['200']")
+    assert where.startswith(f"$.paths['{names().record_info_path}'].get.responses['200']")
     assert "Not compared: OLD is an effective spec" in report.text()

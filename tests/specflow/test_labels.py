@@ -9,15 +9,16 @@ from typing import Any
 
 import pytest
 
+from suno_api.spec import names
 from suno_api_build import diff_report
 from suno_api_build._build import build_effective_spec, dump_json
 from suno_api_build._labels import RULES, schema_sides
 from suno_api_build._main import main as build_main
 from suno_api_build._specdiff import diff_specs
+from tests.spec.upstream_later import later_spec
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "spec" / "suno-api.yaml"
-RECORD_INFO = "/api/v1/generate/record-info"
 
 
 @pytest.fixture(scope="module")
@@ -35,6 +36,12 @@ def schemas(spec: dict[str, Any]) -> dict[str, Any]:
     return found
 
 
+def drop_a_gender(spec: dict[str, Any]) -> str:
+    """Remove the last vocal gender (a request enum value: breaking); return the value removed."""
+    removed: str = schemas(spec)["VocalGender"]["enum"].pop()
+    return removed
+
+
 def labelled(old: dict[str, Any], new: dict[str, Any]) -> list[tuple[str, str]]:
     return [(entry["description"], entry["label"]) for entry in diff_specs(old, new).to_dict()["changes"]]
 
@@ -49,31 +56,43 @@ def test_schemas_are_judged_on_the_side_they_are_used(committed: dict[str, Any])
 
 def test_request_changes_that_break_callers(committed: dict[str, Any], changed: dict[str, Any]) -> None:
     """Removed, renamed, newly required, enum value removed, bounds tightened: all breaking on the request side."""
+    spelled = names()
     request = schemas(changed)["UploadExtendRequest"]
-    request["properties"]["callbackUrl"] = request["properties"].pop("callBackUrl")
-    request["required"] = [name if name != "callBackUrl" else "callbackUrl" for name in request["required"]]
-    request["required"].append("style")
-    schemas(changed)["VocalGender"]["enum"] = ["m"]
-    request["properties"]["styleWeight"]["minimum"] = 0.1
-    request["properties"]["styleWeight"]["multipleOf"] = 0.02
-    request["properties"]["uploadUrl"]["maxLength"] = 100
+    old_name = spelled.callback_url
+    new_name = old_name.lower() if old_name != old_name.lower() else old_name.upper()
+    request["properties"] = {
+        new_name if key == old_name else key: value for key, value in request["properties"].items()
+    }
+    request["required"] = [new_name if name == old_name else name for name in request["required"]]
+    assert spelled.style not in request["required"], "pick another optional field"
+    request["required"].append(spelled.style)
+    gender = drop_a_gender(changed)
+    weight = request["properties"][spelled.style_weight]
+    old_minimum, old_step = weight["minimum"], weight["multipleOf"]
+    weight["minimum"], weight["multipleOf"] = old_minimum + 10 * old_step, 2 * old_step
+    assert "maxLength" not in request["properties"][spelled.upload_url], "pick another bound to set"
+    request["properties"][spelled.upload_url]["maxLength"] = 100
     found = dict(labelled(committed, changed))
+    show = json.dumps
     assert found == {
-        "UploadExtendRequest.callbackUrl: added (required, string, format uri)": "breaking",
-        "UploadExtendRequest.callBackUrl: removed": "breaking",
-        "UploadExtendRequest.style: now required": "breaking",
-        "UploadExtendRequest.styleWeight: minimum 0 -> 0.1": "breaking",
-        "UploadExtendRequest.styleWeight: multipleOf 0.01 -> 0.02": "breaking",
-        "UploadExtendRequest.uploadUrl: maxLength added (100)": "breaking",
-        "VocalGender: enum - f": "breaking",
+        f"UploadExtendRequest.{old_name}: renamed to {new_name}": "breaking",
+        f"UploadExtendRequest.{spelled.style}: now required": "breaking",
+        f"UploadExtendRequest.{spelled.style_weight}: minimum {show(old_minimum)} -> {show(weight['minimum'])}": (
+            "breaking"
+        ),
+        f"UploadExtendRequest.{spelled.style_weight}: multipleOf {show(old_step)} -> {show(weight['multipleOf'])}": (
+            "breaking"
+        ),
+        f"UploadExtendRequest.{spelled.upload_url}: maxLength added (100)": "breaking",
+        f"VocalGender: enum - {gender}": "breaking",
     }
 
 
 def test_loosened_request_bounds_and_additions_are_safe(committed: dict[str, Any], changed: dict[str, Any]) -> None:
     """A step that divides the old one (0.01 -> 0.001), a higher maximum, a new value or optional field: safe."""
     request = schemas(changed)["UploadExtendRequest"]
-    request["properties"]["styleWeight"]["multipleOf"] = 0.001
-    request["properties"]["styleWeight"]["maximum"] = 2
+    weight = request["properties"][names().style_weight]
+    weight["multipleOf"], weight["maximum"] = weight["multipleOf"] / 10, weight["maximum"] * 2
     request["properties"]["coverSeed"] = {"type": "string"}
     schemas(changed)["VocalGender"]["enum"].append("x")
     assert {label for _, label in labelled(committed, changed)} == {"safe"}
@@ -81,7 +100,7 @@ def test_loosened_request_bounds_and_additions_are_safe(committed: dict[str, Any
 
 def test_response_changes_are_possibly_breaking(committed: dict[str, Any], changed: dict[str, Any]) -> None:
     """What a client receives: a value removed or added, an optional field gone, a type changed."""
-    schemas(changed)["TaskStatus"]["enum"].remove("CALLBACK_EXCEPTION")
+    schemas(changed)["TaskStatus"]["enum"].pop()
     schemas(changed)["TaskStatus"]["enum"].append("QUEUED")
     del schemas(changed)["TaskRecord"]["properties"]["errorMessage"]
     schemas(changed)["TaskRecord"]["properties"]["parentMusicId"]["type"] = "integer"
@@ -89,14 +108,15 @@ def test_response_changes_are_possibly_breaking(committed: dict[str, Any], chang
 
 
 def test_a_removed_path_and_a_required_response_field_break(committed: dict[str, Any], changed: dict[str, Any]) -> None:
-    del changed["paths"][RECORD_INFO]
+    record_info, task_id = names().record_info_path, names().submit_task_id
+    del changed["paths"][record_info]
     schemas(changed)["UploadExtendData"]["properties"]["jobId"] = schemas(changed)["UploadExtendData"][
         "properties"
-    ].pop("taskId")
+    ].pop(task_id)
     schemas(changed)["UploadExtendData"]["required"] = ["jobId"]
     found = labelled(committed, changed)
-    assert ("GET /api/v1/generate/record-info: removed", "breaking") in found
-    assert ("UploadExtendData.taskId: removed", "breaking") in found
+    assert (f"GET {record_info}: removed", "breaking") in found
+    assert (f"UploadExtendData.{task_id}: removed", "breaking") in found
     assert [label for description, label in found if description.startswith("UploadExtendData.jobId: added")] == [
         "safe"
     ]
@@ -110,7 +130,7 @@ def test_every_rule_has_a_reason_and_known_labels() -> None:
 
 
 def test_summary_and_json_carry_the_labels(committed: dict[str, Any], changed: dict[str, Any]) -> None:
-    schemas(changed)["VocalGender"]["enum"] = ["m"]
+    gender = drop_a_gender(changed)
     schemas(changed)["TaskStatus"]["enum"].append("QUEUED")
     schemas(changed)["UploadExtendRequest"]["properties"]["coverSeed"] = {"type": "string"}
     diff = diff_specs(committed, changed)
@@ -120,7 +140,7 @@ def test_summary_and_json_carry_the_labels(committed: dict[str, Any], changed: d
     assert all(change["label_why"] and change["label_rule"] for change in data["changes"])
     text = diff.to_text()
     assert text.startswith("API surface: 3 change(s): 1 breaking, 1 possibly-breaking, 1 safe\n  breaking: ")
-    assert "    VocalGender: enum - f [breaking]\n" in text
+    assert f"    VocalGender: enum - {gender} [breaking]\n" in text
 
 
 def write_effective(path: Path, document: dict[str, Any]) -> Path:
@@ -146,7 +166,7 @@ def test_fail_on_decides_between_0_and_1(
     schemas(changed)["TaskStatus"]["enum"].append("QUEUED")
     new = write_effective(tmp_path / "possibly.effective.json", changed)
     assert diff_report(old, new, fail_on=fail_on).exit_code == possibly_only
-    schemas(changed)["VocalGender"]["enum"] = ["m"]
+    drop_a_gender(changed)
     worse = write_effective(tmp_path / "breaking.effective.json", changed)
     assert diff_report(old, worse, fail_on=fail_on).exit_code == with_breaking
 
@@ -163,8 +183,8 @@ def test_fail_on_below_the_level_says_so(pair: tuple[Path, dict[str, Any]], tmp_
     assert report.to_json()["fail_on"] == "breaking"
 
 
-def test_overlay_problems_still_exit_2_whatever_fail_on() -> None:
-    later = ROOT / "tests" / "fixtures" / "upstream-later" / "suno-api.yaml"
+def test_overlay_problems_still_exit_2_whatever_fail_on(tmp_path: Path) -> None:
+    later = later_spec(tmp_path / "later-suno-api.yaml")
     assert diff_report(SPEC, later, fail_on="breaking").exit_code == 2
 
 
@@ -174,7 +194,7 @@ def test_markdown_for_a_pull_request(
     """A summary table, then one row per change, worst first, and the result."""
     old, changed = pair
     schemas(changed)["TaskStatus"]["enum"].append("QUEUED")
-    schemas(changed)["VocalGender"]["enum"] = ["m"]
+    gender = drop_a_gender(changed)
     new = write_effective(tmp_path / "new.effective.json", changed)
     code = build_main(["diff", str(old), str(new), "--markdown", "--fail-on", "breaking"])
     out = capsys.readouterr().out
@@ -182,7 +202,7 @@ def test_markdown_for_a_pull_request(
     assert out.startswith("### Upstream spec diff\n")
     assert "| breaking | 1 | code written for OLD fails" in out
     rows = [line for line in out.splitlines() if line.startswith(("| breaking | `", "| possibly-breaking | `"))]
-    assert rows[0].startswith("| breaking | `VocalGender` | enum - f |")
+    assert rows[0].startswith(f"| breaking | `VocalGender` | enum - {gender} |")
     assert rows[1].startswith("| possibly-breaking | `TaskStatus` | enum + QUEUED |")
     assert out.rstrip().endswith("(exit 1).**")
 

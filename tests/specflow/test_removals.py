@@ -21,13 +21,22 @@ from typing import Any
 import pytest
 import yaml
 
+from suno_api.spec import names
+from tests.spec_support import member
+
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "spec" / "suno-api.yaml"
 
-# The names the runtime and the overlays depend on today; each edit asserts that it changed the spec.
-ENUM_MEMBER = "CALLBACK_EXCEPTION"
-FIELD, RENAMED = "callBackUrl", "callbackUrl"
-POLLED_PATH = "/api/v1/generate/record-info"
+
+# The names the runtime and the overlays depend on, read by role when a test runs; each edit asserts that it
+# changed the spec.
+def enum_member() -> str:
+    return member("status_callback_exception")
+
+
+def renamed(name: str) -> str:
+    """Upstream's kind of rename: the same name in another case (``callBackUrl`` -> ``callbackUrl``)."""
+    return name.lower() if name != name.lower() else name.upper()
 
 
 def drop_value(node: Any, value: str) -> Any:
@@ -44,16 +53,17 @@ def dump(document: Any) -> str:
 
 
 def drop_enum_member(text: str) -> str:
-    return dump(drop_value(yaml.safe_load(text), ENUM_MEMBER))
+    return dump(drop_value(yaml.safe_load(text), enum_member()))
 
 
 def rename_field(text: str) -> str:
-    return text.replace(FIELD, RENAMED)
+    field = names().callback_url
+    return text.replace(field, renamed(field))
 
 
 def remove_operation(text: str) -> str:
     spec = yaml.safe_load(text)
-    del spec["paths"][POLLED_PATH]
+    del spec["paths"][names().record_info_path]
     return dump(spec)
 
 
@@ -81,7 +91,7 @@ def drop_role(overlays: Path, role: str) -> None:
 
 def run(argv: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(  # noqa: S603 - the project's own build entry
-        [sys.executable, "-m", "suno_api_build", *argv], capture_output=True, text=True, env=env, check=False
+        [sys.executable, "-m", "suno_api_build", *argv], capture_output=True, encoding="utf-8", env=env, check=False
     )
 
 
@@ -144,9 +154,12 @@ def test_removal_or_rename_never_crashes_the_build(name: str, checkout: Path, en
 
     assert tree(checkout / "generated") != before
     models = checkout / "generated" / "suno_api_client" / "models"
-    member = f'{ENUM_MEMBER} = "{ENUM_MEMBER}"'
-    assert member in (ROOT / "generated" / "suno_api_client" / "models" / "task_status.py").read_text(encoding="utf-8")
-    assert not any(member in path.read_text(encoding="utf-8") for path in models.glob("*.py"))
+    gone = enum_member()
+    attribute = f'{gone} = "{gone}"'
+    assert attribute in (ROOT / "generated" / "suno_api_client" / "models" / "task_status.py").read_text(
+        encoding="utf-8"
+    )
+    assert not any(attribute in path.read_text(encoding="utf-8") for path in models.glob("*.py"))
     # The regenerated client no longer has the member; the build still runs, and sees nothing left to change.
     shutil.copyfile(candidate, vendored)
     assert_clean(run(["check", "--root", str(checkout)], env), 0)

@@ -65,7 +65,7 @@ def test_unreadable_spec_is_not_compared_and_says_why(which: str, tmp_path: Path
     assert report.exit_code == 3
     assert report.text().startswith("error: ")
     assert "missing.yaml" in report.text()
-    assert report.to_json() == {"error": report.message, "exit_code": 3}
+    assert report.to_json() == {"error": report.message, "exit_code": 3}  # spec-literal: the report's own JSON key
 
 
 def test_no_installed_spec_is_not_compared(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -102,7 +102,7 @@ def test_installed_wheel_layout(tmp_path: Path) -> None:
     result = subprocess.run(  # noqa: S603 - fixed command
         [sys.executable, "-I", "-c", f"import sys; sys.path.insert(0, {str(site)!r}); {code}", str(SPEC)],
         capture_output=True,
-        text=True,
+        encoding="utf-8",
         cwd=tmp_path,
         env={**os.environ, "PYTHONPATH": ""},
         check=False,
@@ -159,7 +159,7 @@ def test_module_entry_exit_codes(argv: list[str], code: int, capsys: pytest.Capt
     assert got == code
     captured = capsys.readouterr()
     if code == 3:
-        assert "error" in captured.err
+        assert "error:" in captured.err
     elif "--json" in argv:
         assert json.loads(captured.out)["exit_code"] == code
     else:

@@ -71,7 +71,9 @@ Examples:
 Both sides are compared as effective specs (the overlays applied): the API surface, overlay health and rules
 coverage. Without OLD, NEW is compared with the effective spec the installed client was built from. Each change
 is labelled breaking, possibly-breaking or safe for code that uses the client (oasdiff's ERR, WARN, INFO), and
-the report opens with the counts. Needs the 'spec' extra.
+the report opens with the counts. A field, parameter or enum value that NEW spells otherwise (same place, same
+schema, nearly the same spelling, and no other candidate) is one "renamed" change, not a removal and an
+addition; a moved path or callback is one "moved" change. Needs the 'spec' extra.
 
 {_CODES}
 
