@@ -25,6 +25,10 @@ class Setting:
         default: The default as a user reads it in the README (text, not a Python value).
         choices: The allowed values when ``kind`` is ``choice``.
         secret: Whether the value is a secret (never printed, never a command-line option).
+        readme_default: What the README says the default is, when it is read from the spec (a status upstream
+            removes or renames must not leave the README wrong); empty: ``default``.
+        readme_help: What the README says the setting means, when its choices are read from the spec; empty:
+            ``help`` and the choices.
     """
 
     name: str
@@ -34,6 +38,8 @@ class Setting:
     default: str = ""
     choices: tuple[str, ...] = ()
     secret: bool = False
+    readme_default: str = ""
+    readme_help: str = ""
 
     @property
     def option(self) -> str:

@@ -16,7 +16,7 @@ import attrs
 
 from suno_api._coercion import INVALID, conform_named, load_json, non_empty_string, short, status_means_failure
 from suno_api._errors import ResponseDecodeError, coerce_code
-from suno_api._names import names
+from suno_api._names import SpecNames, names
 from suno_api._records import TaskRecord, record_from_data
 from suno_api._spec import schema
 from suno_api_client.models import CallbackData, CallbackPayload, CallbackTrack, CallbackType, RecordTrack, TaskStatus
@@ -149,7 +149,7 @@ def decode_callback(body: Mapping[str, Any]) -> CallbackEvent:
     task_key = spec_names.callback_task_id
     if isinstance(data, Mapping) and (spec_names.callback_type in data or task_key in data):
         if task_id is None:
-            raise ResponseDecodeError(f"callback body has no data.{task_key}")
+            raise ResponseDecodeError(f"callback body has no {spec_names.callback_data}.{task_key}")
         # Missing or unusable stage: the event still carries the task id and tracks, with no stage.
         conformed = conform_named({**data, task_key: task_id}, "CallbackData", spec_names.callback_data)
         callback_type = None if conformed is None else CallbackData.from_dict(conformed).callback_type
@@ -163,20 +163,23 @@ def decode_callback(body: Mapping[str, Any]) -> CallbackEvent:
             status=None,
             code=code,
             message=_envelope_message(body),
-            tracks=_decode_tracks(data.get(spec_names.callback_tracks), "data.data"),
+            tracks=_decode_tracks(
+                data.get(spec_names.callback_tracks), f"{spec_names.callback_data}.{spec_names.callback_tracks}"
+            ),
             payload=payload,
             record=None,
             raw=body,
         )
     if isinstance(data, Mapping) and (spec_names.record_task_id in data or spec_names.record_status in data):
         logger.info(
-            "callback body is record-info shaped (data.taskId, data.status), not the documented callback shape"
-            " (data.callbackType, data.task_id); decoded as a TaskRecord"
+            "callback body is record-info shaped (%s), not the documented callback shape (%s); decoded as a TaskRecord",
+            _record_shape(spec_names),
+            _callback_shape(spec_names),
         )
         record = record_from_data(data)
         response = data.get(spec_names.record_response)
         listed = response.get(spec_names.response_tracks) if isinstance(response, Mapping) else None
-        tracks = _decode_tracks(listed, "data.response")
+        tracks = _decode_tracks(listed, f"{spec_names.envelope_data}.{spec_names.record_response}")
         status = None if isinstance(record.status, Unset) else record.status
         return CallbackEvent(
             shape=CallbackShape.RECORD_INFO,
@@ -191,9 +194,19 @@ def decode_callback(body: Mapping[str, Any]) -> CallbackEvent:
             raw=body,
         )
     raise ResponseDecodeError(
-        "callback body has neither the documented shape (data.callbackType, data.task_id) nor the record-info"
-        f" shape (data.taskId, data.status); data is {short.repr(data)}"
+        f"callback body has neither the documented shape ({_callback_shape(spec_names)}) nor the record-info"
+        f" shape ({_record_shape(spec_names)}); data is {short.repr(data)}"
     )
+
+
+def _callback_shape(spec_names: SpecNames) -> str:
+    data = spec_names.callback_data
+    return f"{data}.{spec_names.callback_type}, {data}.{spec_names.callback_task_id}"
+
+
+def _record_shape(spec_names: SpecNames) -> str:
+    data = spec_names.envelope_data
+    return f"{data}.{spec_names.record_task_id}, {data}.{spec_names.record_status}"
 
 
 def parse_callback(body: bytes | str | Mapping[str, Any]) -> CallbackEvent:

@@ -113,7 +113,8 @@ class APIError(SunoError):
         retry_after: Seconds the service asked us to wait (``Retry-After``), else ``None``.
     """
 
-    # What the user can do about it; appended to the message. Subclasses override.
+    # What the user can do about it; appended to the message. Subclasses override. ``{role}`` spells a spec name,
+    # filled from names() when the error is made (an upstream rename changes the hint with it).
     hint: ClassVar[str] = ""
 
     def __init__(
@@ -132,8 +133,15 @@ class APIError(SunoError):
         self.retry_after = retry_after
         where = "" if http_status == 200 else f" (HTTP {http_status})"
         about = f" for task {task_id}" if task_id else ""
-        hint = f" {self.hint}" if self.hint else ""
+        hint = f" {self.hint.format_map(_SpecNameFields())}" if self.hint else ""
         super().__init__(f"[{code}]{where}{about}: {message.rstrip('. ')}.{hint}")
+
+
+class _SpecNameFields(dict[str, str]):
+    """``str.format_map`` fields that are names() roles: ``{upload_url}`` is the spec's spelling of that field."""
+
+    def __missing__(self, role: str) -> str:
+        return names().resolve(role)
 
 
 class AuthenticationError(APIError):
@@ -167,7 +175,7 @@ class RateLimitError(APIError):
 class SourceAudioFetchError(APIError):
     """451: the service could not fetch the source audio at ``uploadUrl``."""
 
-    hint = "Make sure uploadUrl is publicly reachable (no auth, no IP allow-list)."
+    hint = "Make sure {upload_url} is publicly reachable (no auth, no IP allow-list)."
 
 
 class MaintenanceError(APIError):
@@ -190,22 +198,39 @@ class UnknownAPIError(APIError):
     """An error code this client has no class for; ``code`` keeps it."""
 
 
-_BY_CODE: Mapping[int, type[APIError]] = {
-    401: AuthenticationError,
-    402: InsufficientCreditsError,
-    404: NotFoundError,
-    409: ConflictError,
-    422: RequestRejectedError,
-    429: RateLimitError,
-    # Upstream's codes outside the spec's enum (spec/ERRATA.md E-17): 430 is "call frequency too high".
+# Each documented code by its names() role, so that upstream renumbering one is an overlay edit; a role the spec
+# no longer has drops its code (it becomes an UnknownAPIError, or a ServerError for a 5xx).
+_BY_ROLE: Mapping[str, type[APIError]] = {
+    "code_unauthorized": AuthenticationError,
+    "code_insufficient_credits": InsufficientCreditsError,
+    "code_not_found": NotFoundError,
+    "code_conflict": ConflictError,
+    "code_validation_error": RequestRejectedError,
+    "code_rate_limited": RateLimitError,
+    "code_fetch_failed": SourceAudioFetchError,
+    "code_maintenance": MaintenanceError,
+    "code_server_error": ServerError,
+}
+# Upstream's codes outside the spec's enum (spec/ERRATA.md E-17): 430 is "call frequency too high"; 501, 505 and
+# 531-537 refuse or abandon a generation. No spec names them, so there is nothing to derive them from.
+_UNDOCUMENTED: Mapping[int, type[APIError]] = {
     430: RateLimitError,
-    451: SourceAudioFetchError,
-    455: MaintenanceError,
-    500: ServerError,
     501: GenerationRefusedError,
     505: GenerationRefusedError,
     **dict.fromkeys(range(531, 538), GenerationRefusedError),
 }
+
+
+@functools.cache
+def _by_code() -> Mapping[int, type[APIError]]:
+    table = dict(_UNDOCUMENTED)
+    spec_names = names()
+    for role, error_class in _BY_ROLE.items():
+        try:
+            table[spec_names.code(role)] = error_class
+        except LookupError:
+            continue
+    return table
 
 
 def error_class_for_code(code: int) -> type[APIError]:
@@ -214,8 +239,9 @@ def error_class_for_code(code: int) -> type[APIError]:
     Documented codes have their own class; any other 5xx is a ``ServerError``; anything else is an
     ``UnknownAPIError`` that keeps the code.
     """
-    if code in _BY_CODE:
-        return _BY_CODE[code]
+    table = _by_code()
+    if code in table:
+        return table[code]
     if 500 <= code <= 599:
         return ServerError
     return UnknownAPIError
@@ -354,7 +380,7 @@ class SubmitOutcomeUnknownError(SunoError):
         times = "once" if attempts == 1 else f"{attempts} times"
         super().__init__(
             f"the submit was sent {times} and may have reached the service ({cause}); a task may exist and"
-            " spend credits: do not resubmit blindly. Check your callBackUrl or the kie.ai task list first;"
+            f" spend credits: do not resubmit blindly. Check your {names().callback_url} or the kie.ai task list first;"
             " pass retry_submit=True to let the client resend in such cases."
         )
 
@@ -388,8 +414,8 @@ class TaskFailedError(SunoError):
             part
             for part in (
                 f"status {status}" if status else "",
-                f"errorCode {error_code}" if error_code is not None else "",
-                f"errorMessage {error_message!r}" if error_message else "",
+                f"{names().record_error_code} {error_code}" if error_code is not None else "",
+                f"{names().record_error_message} {error_message!r}" if error_message else "",
             )
             if part
         )

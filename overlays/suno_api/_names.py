@@ -180,6 +180,17 @@ class SpecNames:
     stage_first = _Role("The callback stage: the first track is done.")
     stage_complete = _Role("The callback stage: every track is done (the final success).")
     stage_error = _Role("The callback stage: the task failed.")
+    # answer codes (enum members; the name is the code's digits)
+    code_success = _Role("The answer code: success.")
+    code_unauthorized = _Role("The answer code: the API key is missing or invalid.")
+    code_insufficient_credits = _Role("The answer code: the account has not enough credits.")
+    code_not_found = _Role("The answer code: the task or endpoint does not exist.")
+    code_conflict = _Role("The answer code: the record already exists.")
+    code_validation_error = _Role("The answer code: the parameters failed validation.")
+    code_rate_limited = _Role("The answer code: too many requests.")
+    code_fetch_failed = _Role("The answer code: the service could not fetch the source audio.")
+    code_maintenance = _Role("The answer code: the service is under maintenance.")
+    code_server_error = _Role("The answer code: the service failed.")
 
     def __init__(self, document: Mapping[str, Any]) -> None:
         declared = document.get(NAMES_KEY)
@@ -223,6 +234,10 @@ class SpecNames:
             ) from None
         self._resolved[role] = name
         return name
+
+    def code(self, role: str) -> int:
+        """Return the answer code ``role`` names, as a number (``code("code_unauthorized")`` is 401 today)."""
+        return int(self.resolve(role))
 
 
 @functools.cache

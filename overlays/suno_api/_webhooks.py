@@ -102,7 +102,9 @@ def verify_webhook(
         ) from None
     task_id = callback_task_id(decoded) if isinstance(decoded, Mapping) else None
     if task_id is None:
-        raise WebhookVerificationError("the body has no data.task_id to check the signature against")
+        raise WebhookVerificationError(
+            f"the body has no {spec_names.callback_data}.{spec_names.callback_task_id} to check the signature against"
+        )
     expected = compute_signature(secret, task_id, timestamp)
     if not hmac.compare_digest(expected.encode("ascii"), signature.encode("utf-8", "replace")):
         raise WebhookVerificationError(

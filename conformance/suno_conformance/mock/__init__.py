@@ -26,7 +26,7 @@ Per request
                                       comma-separated. ``MockApp.arm_fault`` / ``POST /_mock/faults`` arm one
                                       for the next requests; the ``fault`` setting applies to all.
 
-Debug endpoints (no auth): ``GET /_mock`` (index), ``GET /_mock/state``, ``GET /_mock/tasks/{taskId}``,
+Debug endpoints (no auth): ``GET /_mock`` (index), ``GET /_mock/state``, ``GET /_mock/tasks/{task_id}``,
 ``GET /_mock/requests``, ``GET /_mock/deliveries[?taskId=]``, ``POST /_mock/advance {"seconds": 5}``,
 ``POST|DELETE /_mock/faults {"fault": "500", "route": "submit", "times": 1}``,
 ``POST /_mock/maintenance {"enabled": true}``, ``POST /_mock/credits {"credits": 3}``; track files under

@@ -17,6 +17,7 @@ import attrs
 import httpx
 
 from suno_api import is_loopback_host
+from suno_api.spec import names
 
 DeliveryOutcome = Literal["delivered", "failed", "refused", "cancelled"]
 
@@ -71,9 +72,9 @@ async def loopback_refusal(url: str) -> str | None:
     try:
         parsed = httpx.URL(url)
     except (httpx.InvalidURL, TypeError):
-        return f"callBackUrl {url!r} is not a valid URL"
+        return f"{names().callback_url} {url!r} is not a valid URL"
     if parsed.scheme not in ("http", "https"):
-        return f"callBackUrl {url!r} is not an http(s) URL"
+        return f"{names().callback_url} {url!r} is not an http(s) URL"
     host = parsed.host
     name = host.rstrip(".").lower()
     if name == "localhost" or name.endswith(".localhost"):

@@ -80,7 +80,7 @@ class DebugAPI(TaskLifecycle):
                 },
                 "debug": [
                     "GET /_mock/state",
-                    "GET /_mock/tasks/{taskId}",
+                    "GET /_mock/tasks/{task_id}",
                     "GET /_mock/requests",
                     "GET /_mock/deliveries",
                     "POST /_mock/advance",

@@ -254,7 +254,11 @@ class TaskLifecycle(CallbackDelivery):
         """``GET /api/v1/generate/record-info?taskId=``: the task as it stands on the clock now."""
         task_id = task_id_param(request)
         if not task_id:
-            raise MockError(422, "taskId is required: GET /api/v1/generate/record-info?taskId=<the submit's taskId>")
+            spec_names = names()
+            query = f"{spec_names.record_info_path}?{spec_names.task_id_param}="
+            raise MockError(
+                422, f"{spec_names.task_id_param} is required: GET {query}<the {spec_names.submit_task_id} of a submit>"
+            )
         task = self.find_task(task_id)
         if not task.finished:
             self.advance_task(task, self.clock.now())
@@ -264,7 +268,7 @@ class TaskLifecycle(CallbackDelivery):
         """Return the task ``task_id``; an unknown id answers 404."""
         task = self._tasks.get(task_id)
         if task is None:
-            raise MockError(404, f"No task with taskId {task_id!r}.")
+            raise MockError(404, f"No task with {names().task_id_param} {task_id!r}.")
         return task
 
     def record_info_response(self, task: Task) -> Response:

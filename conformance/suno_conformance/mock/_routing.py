@@ -80,7 +80,7 @@ class Routing:
         413: "The request body is too large.",
         422: "The request parameters failed validation.",
         429: "Rate limited: too many requests, retry after the number of seconds in Retry-After.",
-        451: "Failed to fetch the source audio: check the access limits of uploadUrl.",
+        451: "Failed to fetch the source audio: check the access limits of its URL.",
         455: "The system is currently undergoing maintenance. Please try again later.",
         500: "Internal server error.",
     }

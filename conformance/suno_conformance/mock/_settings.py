@@ -6,10 +6,11 @@ Nothing is read at import time. ``MockSettings(...)`` never looks at the environ
 
 from __future__ import annotations
 
+import functools
 import math
 import os
-from collections.abc import Callable, Iterable, Mapping
-from typing import Any, Literal
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Literal, overload
 
 import attrs
 
@@ -47,7 +48,7 @@ def _stage_seconds(value: float | str | Iterable[float]) -> tuple[float, float, 
         parts *= 3
     if len(parts) != 3:
         raise ValueError(
-            f"'stage_seconds' must be one number or three (PENDING, TEXT_SUCCESS, FIRST_SUCCESS), got {value!r}"
+            f"'stage_seconds' must be one number or three (before the lyrics, the first track, the rest), got {value!r}"
         )
     return parts[0], parts[1], parts[2]
 
@@ -236,54 +237,101 @@ def _setting(name: str, kind: SettingKind, help: str, default: str, choices: tup
     return Setting(name, env_var(name), kind, help, default, choices)
 
 
-MOCK_SETTINGS: tuple[Setting, ...] = (
-    _setting("host", "str", "Loopback address to listen on (127.0.0.1, ::1 or localhost).", "127.0.0.1"),
-    _setting("port", "int", "Port to listen on; 0 picks a free one.", "0"),
-    _setting("api_keys", "list", "Accepted bearer tokens, comma-separated; * accepts any token.", DEFAULT_API_KEY),
-    _setting(
-        "error_style",
-        "choice",
-        "upstream: errors answer HTTP 200 with the code in the envelope, as kie.ai does; status: the code is also"
-        " the HTTP status.",
-        "upstream",
-        ("upstream", "status"),
-    ),
-    _setting("seed", "int", "Seed of task ids and tracks, for answers identical from run to run.", "random (printed)"),
-    _setting(
-        "stage_seconds",
-        "str",
-        "Seconds in PENDING, TEXT_SUCCESS and FIRST_SUCCESS: one number or three, comma-separated (0 = instant).",
-        "2,2,2",
-    ),
-    # The outcomes are named after the statuses they end in, read from the spec (never failing: see OUTCOMES).
-    _setting("default_outcome", "choice", "Outcome of tasks that request none.", _plain_success(), tuple(OUTCOMES)),
-    _setting("credits", "float", "Starting balance; a submit that costs more than what is left gets 402.", "unlimited"),
-    _setting("credits_per_task", "float", "What a submit costs.", "1"),
-    _setting("rate_limit", "float", "Requests per second per API key; beyond it 429 with Retry-After.", "unlimited"),
-    _setting("rate_burst", "int", "Requests a key may send at once under the rate limit.", "ceil(rate limit)"),
-    _setting("maintenance", "bool", "Start in maintenance mode: every API request gets 455.", "off"),
-    _setting("fault", "str", "Fault spec applied to every API request, e.g. delay=0.5 or 500.", "none"),
-    _setting(
-        "webhook_key", "str", "Key that signs callbacks (X-Webhook-Timestamp, X-Webhook-Signature).", "none (unsigned)"
-    ),
-    _setting("send_callbacks", "bool", "Whether to POST callbacks at all.", "on"),
-    _setting("callback_timeout", "float", "Seconds to wait for a callback receiver (upstream waits 15).", "15"),
-    _setting("callback_retries", "int", "Further attempts after a failed callback delivery (0 to 10).", "2"),
-    _setting("callback_backoff", "float", "Seconds before the first callback retry; doubles at each retry.", "0.5"),
-    _setting("log_level", "choice", "uvicorn log level; info and below log every request.", "warning", _LOG_LEVELS),
-    _setting("max_body_bytes", "int", "Largest request body accepted; a larger one answers HTTP 413.", "1048576"),
-    _setting(
-        "body_timeout", "float", "Seconds a request body may take to arrive after its headers; then HTTP 408.", "10"
-    ),
-    _setting(
-        "header_timeout",
-        "float",
-        "Seconds a connection may take to send complete request headers; then it is closed.",
-        "10",
-    ),
-    _setting("max_connections", "int", "Connections and requests served at once; beyond it HTTP 503.", "1000"),
-)
-"""Every setting of the mock: its variable, kind, help and README default (the CLI's options come from here)."""
+@functools.cache
+def mock_settings() -> tuple[Setting, ...]:
+    """Return every setting of the mock, built on first use: ``default_outcome``'s choices read the spec."""
+    return (
+        _setting("host", "str", "Loopback address to listen on (127.0.0.1, ::1 or localhost).", "127.0.0.1"),
+        _setting("port", "int", "Port to listen on; 0 picks a free one.", "0"),
+        _setting("api_keys", "list", "Accepted bearer tokens, comma-separated; * accepts any token.", DEFAULT_API_KEY),
+        _setting(
+            "error_style",
+            "choice",
+            "upstream: errors answer HTTP 200 with the code in the envelope, as kie.ai does; status: the code is also"
+            " the HTTP status.",
+            "upstream",
+            ("upstream", "status"),
+        ),
+        _setting(
+            "seed", "int", "Seed of task ids and tracks, for answers identical from run to run.", "random (printed)"
+        ),
+        _setting(
+            "stage_seconds",
+            "str",
+            "Seconds a task waits before its lyrics, its first track and the rest: one number or three,"
+            " comma-separated (0 = instant).",
+            "2,2,2",
+        ),
+        # The outcomes are named after the statuses they end in, read from the spec (never failing: see OUTCOMES).
+        attrs.evolve(
+            _setting(
+                "default_outcome", "choice", "Outcome of tasks that request none.", _plain_success(), tuple(OUTCOMES)
+            ),
+            readme_default="the plain success",
+            readme_help="Outcome of tasks that request none: one of the outcomes `--help` lists, each named after"
+            " the status it ends in.",
+        ),
+        _setting(
+            "credits", "float", "Starting balance; a submit that costs more than what is left gets 402.", "unlimited"
+        ),
+        _setting("credits_per_task", "float", "What a submit costs.", "1"),
+        _setting(
+            "rate_limit", "float", "Requests per second per API key; beyond it 429 with Retry-After.", "unlimited"
+        ),
+        _setting("rate_burst", "int", "Requests a key may send at once under the rate limit.", "ceil(rate limit)"),
+        _setting("maintenance", "bool", "Start in maintenance mode: every API request gets 455.", "off"),
+        _setting("fault", "str", "Fault spec applied to every API request, e.g. delay=0.5 or 500.", "none"),
+        _setting(
+            "webhook_key",
+            "str",
+            "Key that signs callbacks (the timestamp and signature headers).",
+            "none (unsigned)",
+        ),
+        _setting("send_callbacks", "bool", "Whether to POST callbacks at all.", "on"),
+        _setting("callback_timeout", "float", "Seconds to wait for a callback receiver (upstream waits 15).", "15"),
+        _setting("callback_retries", "int", "Further attempts after a failed callback delivery (0 to 10).", "2"),
+        _setting("callback_backoff", "float", "Seconds before the first callback retry; doubles at each retry.", "0.5"),
+        _setting("log_level", "choice", "uvicorn log level; info and below log every request.", "warning", _LOG_LEVELS),
+        _setting("max_body_bytes", "int", "Largest request body accepted; a larger one answers HTTP 413.", "1048576"),
+        _setting(
+            "body_timeout", "float", "Seconds a request body may take to arrive after its headers; then HTTP 408.", "10"
+        ),
+        _setting(
+            "header_timeout",
+            "float",
+            "Seconds a connection may take to send complete request headers; then it is closed.",
+            "10",
+        ),
+        _setting("max_connections", "int", "Connections and requests served at once; beyond it HTTP 503.", "1000"),
+    )
+
+
+class _Settings(Sequence[Setting]):
+    """``mock_settings()`` as a sequence built on first use, so that importing the mock reads no spec name."""
+
+    @overload
+    def __getitem__(self, index: int) -> Setting: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Setting, ...]: ...
+    def __getitem__(self, index: int | slice) -> Setting | tuple[Setting, ...]:
+        return mock_settings()[index]
+
+    def __iter__(self) -> Iterator[Setting]:
+        return iter(mock_settings())
+
+    def __len__(self) -> int:
+        return len(mock_settings())
+
+    def __repr__(self) -> str:
+        return f"MOCK_SETTINGS({', '.join(setting.name for setting in self)})"
+
+
+MOCK_SETTINGS: Sequence[Setting] = _Settings()
+"""Every setting of the mock: its variable, kind, help and README default (the CLI's options come from here).
+
+Built when first read (not at import): a status upstream removes drops its outcome from ``default_outcome``'s
+choices then, with a warning, and the rest of the table stands.
+"""
 
 _OPTIONAL = {field.name: field.default is None for field in attrs.fields(MockSettings)}
 
@@ -293,8 +341,9 @@ def settings_table_markdown() -> str:
     lines = ["| Variable | Option | Default | Meaning |", "|---|---|---|---|"]
     for setting in MOCK_SETTINGS:
         option = "(environment only)" if setting.secret else f"`{setting.option}`"
-        meaning = setting.help
-        if setting.choices:
+        meaning = setting.readme_help or setting.help
+        if setting.choices and not setting.readme_help:
             meaning = f"{meaning} One of: {', '.join(setting.choices)}."
-        lines.append(f"| `{setting.env}` | {option} | {setting.default} | {meaning.replace('|', '/')} |")
+        default = setting.readme_default or setting.default
+        lines.append(f"| `{setting.env}` | {option} | {default} | {meaning.replace('|', '/')} |")
     return "\n".join(lines) + "\n"

@@ -588,7 +588,8 @@ def valid_accepted(reply: Reply, _: Context) -> Result:
         )
     task_id = reply.data.get(names().submit_task_id) if isinstance(reply.data, Mapping) else None
     if not isinstance(task_id, str) or not task_id:
-        return Result.failed("code 200 without a non-empty string data.taskId", f"data: {reply.data!r}")
+        spelled = f"{names().envelope_data}.{names().submit_task_id}"
+        return Result.failed(f"code 200 without a non-empty string {spelled}", f"data: {reply.data!r}")
     return Result.passed()
 
 
@@ -625,18 +626,20 @@ def _known_task(reply: Reply, task_id: str) -> Result:
         return Result.passed()
     return Result.failed(
         f"record-info does not answer for a task this run created ({reply.describe()})",
-        _raw(f"taskId {task_id!r}; data: {reply.data!r}"),
+        _raw(f"{names().task_id_param} {task_id!r}; data: {reply.data!r}"),
     )
 
 
 def _unknown_task(reply: Reply) -> Result:
     if reply.server_error:
-        return Result.failed(f"record-info answered a server error for an unknown taskId ({reply.describe()})")
+        return Result.failed(f"record-info answered a server error for an unknown task id ({reply.describe()})")
     if reply.rejection_code is not None or (reply.accepted and reply.data is None):
         return Result.passed()
     if reply.accepted:
-        return Result.failed("record-info answered a record for a taskId no one created", _raw(f"data: {reply.data!r}"))
-    return Result.failed(f"record-info neither found nor refused an unknown taskId ({reply.describe()})")
+        return Result.failed(
+            "record-info answered a record for a task id no one created", _raw(f"data: {reply.data!r}")
+        )
+    return Result.failed(f"record-info neither found nor refused an unknown task id ({reply.describe()})")
 
 
 def undocumented_method(reply: Reply, _: Context) -> Result:
@@ -788,9 +791,9 @@ def callback_task(callback: Callback, context: CallbackContext) -> Result:
         return Result.not_applicable()
     expected = context.task_for_path.get(callback.path)
     if expected is None:
-        return Result.failed("a callback arrived at a callBackUrl no accepted submit used")
+        return Result.failed(f"a callback arrived at a {names().callback_url} no accepted submit used")
     if task_id != expected:
-        return Result.failed("the callback reports another task than the one its callBackUrl belongs to")
+        return Result.failed(f"the callback reports another task than the one its {names().callback_url} belongs to")
     return Result.passed()
 
 

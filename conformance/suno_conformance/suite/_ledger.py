@@ -28,7 +28,8 @@ from suno_conformance.suite._oracle import SentRequest
 REDACTED = "[REDACTED]"
 _DETAIL = 600
 RUN_LABEL = "run"
-CALLBACK_LABEL = "CALLBACK POST {callBackUrl}"
+# {callback_url} is the role (see suno_api.spec.names()), so the label stays when upstream respells the field
+CALLBACK_LABEL = "CALLBACK POST {callback_url}"
 # The order phases are reported in.
 PHASES = ("examples", "coverage", "fuzzing", "stateful", "boundary", "credentials", "callbacks")
 _EXCERPT = 400

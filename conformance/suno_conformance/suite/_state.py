@@ -127,9 +127,9 @@ def judge_stages(types: Sequence[str | None], known: Stages) -> Result:
     if not types:
         return Result.not_applicable()
     if any(value not in known.known for value in types):
-        return Result.skipped("a callbackType outside the documented stages (see the drift and callback_schema)")
+        return Result.skipped("a stage outside the documented stages (see the drift and callback_schema)")
     sequence = [value for index, value in enumerate(types) if index == 0 or types[index - 1] != value]
-    arrived = f"callbackType in arrival order: {_sequence(types)}; the spec's order: {_sequence(known.progress)}"
+    arrived = f"stages in arrival order: {_sequence(types)}; the spec's order: {_sequence(known.progress)}"
     final_at = next((index for index, value in enumerate(sequence) if value in known.finals), None)
     if final_at is not None and final_at < len(sequence) - 1:
         return Result.failed("a callback arrived after the task's final callback", arrived)

@@ -26,22 +26,10 @@ from suno_api._messages import field_values, fill, resolved
 from suno_api.cli._exit import ExitCode
 from suno_api.cli._group import violation_json
 from suno_api.cli._options import NUMBER
-from suno_api.cli._output import PROG, CommandError
+from suno_api.cli._output import CommandError
 from suno_api.spec import REQUEST_SCHEMA, effective_spec, schema
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-MOCK_KEY: Final = "mock-api-key"
-QUICK_BODY: Final = (
-    "--upload-url https://example.com/song.mp3 --default --instrumental --continue-at 30 --model V4_5"
-    " --callback-url https://example.com/callback"
-)
-# The same, wrapped for --help (80 columns).
-QUICK_EXAMPLE: Final = f"""\
-  KIE_API_KEY={MOCK_KEY} {PROG} extend --base-url http://127.0.0.1:8765 \\
-      --upload-url https://example.com/song.mp3 --default --instrumental \\
-      --continue-at 30 --model V4_5 --callback-url https://example.com/callback \\
-      --wait --download ./out"""
 
 FIELDS_KEY: Final = "suno_api.fields"
 _HELP_KEY: Final = "x-field-help"

@@ -9,7 +9,8 @@ from typing import Any, Final
 import click
 
 from suno_api import spec
-from suno_api.cli._body import FIELDS_KEY, QUICK_EXAMPLE, check_body, field_options, source_duration
+from suno_api.cli._body import FIELDS_KEY, check_body, field_options, source_duration
+from suno_api.cli._examples import ExamplesCommand
 from suno_api.cli._exit import ExitCode, exit_codes_help
 from suno_api.cli._group import base_url_option
 from suno_api.cli._options import INPUT_FILE, audio_options, load_json, output_options, read_input
@@ -20,10 +21,10 @@ from suno_api.cli._task import TaskSettings, follow, task_options
 EPILOG: Final = f"""\b
 Examples:
   # against the sandbox (suno-api mock --port 8765 &): default mode, instrumental
-{QUICK_EXAMPLE}
+{{quick_example}}
   # custom mode with lyrics from a file, against kie.ai (KIE_API_KEY set)
   suno-api extend --upload-url https://files.example.com/song.mp3 --custom --vocals \\
-      --style Jazz --title "Late Night" --prompt-file lyrics.txt --continue-at 60 --model V4_5 \\
+      --style Jazz --title "Late Night" --prompt-file lyrics.txt --continue-at 60 --model {{model}} \\
       --callback-url https://hooks.example.com/suno --audio-duration 95 --wait
   # a body from a file, one field changed; check it without sending
   suno-api extend --body body.json --title "Take 2" --dry-run
@@ -53,7 +54,9 @@ def _body(ctx: click.Context, body_file: str | None, prompt_file: str | None) ->
     return body
 
 
-@click.command(epilog=EPILOG, short_help="Validate and submit a body; --wait follows it, --download saves it.")
+@click.command(
+    cls=ExamplesCommand, epilog=EPILOG, short_help="Validate and submit a body; --wait follows it, --download saves it."
+)
 @field_options
 @click.option("--prompt-file", type=INPUT_FILE, metavar="FILE", help="Read --prompt from FILE ('-': standard input).")
 @click.option(

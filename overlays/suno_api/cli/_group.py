@@ -24,9 +24,11 @@ from suno_api import (
     WaitTimeoutError,
     WebhookVerificationError,
 )
+from suno_api.cli._examples import ExamplesEpilog
 from suno_api.cli._exit import ExitCode
 from suno_api.cli._lib import DownloadError
 from suno_api.cli._output import PROG, CommandError, Output, output_of
+from suno_api.spec import names
 
 
 class Terminated(KeyboardInterrupt):
@@ -73,7 +75,7 @@ def _interrupted(exc: KeyboardInterrupt, output: Output, details: dict[str, Any]
     details["type"] = what.capitalize()
     if output.submitting:
         message = (
-            f"{what} while submitting: a task may have been created; check your callBackUrl or the kie.ai"
+            f"{what} while submitting: a task may have been created; check your {names().callback_url} or the kie.ai"
             " task list before resubmitting"
         )
     elif output.resume:
@@ -97,7 +99,7 @@ def classify(exc: BaseException, output: Output) -> tuple[int, str, dict[str, An
         details["attempts"] = exc.attempts
         message = (
             f"the submit was sent and may have created a task ({exc.cause}); do not resubmit blindly: check your"
-            f" callBackUrl or the kie.ai task list first (--retry-submit lets {PROG} resend in such cases,"
+            f" {names().callback_url} or the kie.ai task list first (--retry-submit lets {PROG} resend in such cases,"
             " at the risk of a second task)"
         )
         return ExitCode.UNKNOWN, message, details
@@ -137,7 +139,7 @@ def classify(exc: BaseException, output: Output) -> tuple[int, str, dict[str, An
     return ExitCode.INTERNAL, message, details
 
 
-class SunoGroup(click.Group):
+class SunoGroup(ExamplesEpilog, click.Group):
     """A group that turns every exception of its commands into one line and an exit code."""
 
     #: The exit code of a usage error (a bad option, a missing argument) in this group's commands.

@@ -12,7 +12,6 @@ from typing import Final
 
 import click
 
-from suno_api.cli._body import QUICK_EXAMPLE
 from suno_api.cli._conformance import conformance_command
 from suno_api.cli._exit import ExitCode, exit_codes_help
 from suno_api.cli._extend import extend
@@ -30,7 +29,7 @@ _EPILOG: Final = f"""\b
 Examples:
   suno-api mock --port 8765 &
   suno-api wait-ready http://127.0.0.1:8765 --timeout 10
-{QUICK_EXAMPLE}
+{{quick_example}}
   suno-api validate body.json
   suno-api status TASK_ID --wait --download ./out
   suno-api webhook verify --timestamp T --signature S callback.json   # secret in {WEBHOOK_SECRET_ENV}

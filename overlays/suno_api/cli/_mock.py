@@ -13,7 +13,7 @@ from typing import Any, Final
 
 import click
 
-from suno_api.cli._body import QUICK_BODY, QUICK_EXAMPLE
+from suno_api.cli._examples import quick_body
 from suno_api.cli._exit import ExitCode
 from suno_api.cli._options import output_options
 from suno_api.cli._output import PROG, CommandError, Output, import_extra, output_of
@@ -41,15 +41,15 @@ def _uvicorn_logging() -> dict[str, Any]:
     return logging_config
 
 
-EPILOG: Final = f"""\b
+EPILOG: Final = """\b
 Examples:
   suno-api mock --port 8765 &
   suno-api wait-ready http://127.0.0.1:8765 --timeout 10   # returns once it listens
-{QUICK_EXAMPLE}
+{quick_example}
   suno-api mock --port 8765 --stage-seconds 0 --error-style status
-  suno-api mock --port 0 --json       # first line: {{"event": "listening", "url": ...}}
+  suno-api mock --port 0 --json       # first line: {"event": "listening", "url": ...}
 
-Per request: `X-Mock-Outcome: GENERATE_AUDIO_FAILED` (or `[mock:GENERATE_AUDIO_FAILED]` in the prompt) picks a
+Per request: `X-Mock-Outcome: {failed_status}` (or `[mock:{failed_status}]` in the prompt) picks a
 task's outcome; `X-Mock-Fault: 500` injects a fault. See `GET /_mock` for the debug endpoints. Options default to
 their SUNO_MOCK_* variables. Needs the 'conformance' extra.
 
@@ -72,7 +72,7 @@ def _announce(output: Output, banner: Callable[[Any, str], str], mock: Any, sett
         return
     lines = banner(mock, url).splitlines()
     key = settings.api_keys[0] if settings.api_keys[0] != "*" else "any-token"
-    lines.insert(-1, f"{PROG}: KIE_API_KEY={key} {PROG} extend --base-url {url} {QUICK_BODY} --wait")
+    lines.insert(-1, f"{PROG}: KIE_API_KEY={key} {PROG} extend --base-url {url} {quick_body()} --wait")
     output.out("\n".join(lines))
 
 

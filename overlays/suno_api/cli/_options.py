@@ -128,7 +128,8 @@ def audio_options(function: F) -> F:
             "--audio-duration",
             type=Seconds(0, min_open=True),
             metavar="SECONDS",
-            help="The source audio's length: also checks continueAt < length and the upload limit.",
+            help="The source audio's length: also checks that the extension starts before its end, and the upload"
+            " limit.",
         ),
         click.option(
             "--audio-file",

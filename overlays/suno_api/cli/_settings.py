@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 import click
 
+from suno_api.cli._examples import ExamplesCommand
 from suno_api.cli._options import Seconds
 
 
@@ -111,7 +112,7 @@ def secrets_help(settings: Sequence[SettingLike]) -> str:
     return "\n".join(["\b", "From the environment only (secrets are never options):", *lines]) if lines else ""
 
 
-class SettingsCommand(click.Command):
+class SettingsCommand(ExamplesCommand):
     """A command whose options come from a settings table, loaded the first time the command is used.
 
     The table belongs to an optional extra: loading it lazily keeps ``suno-api --help`` and every other command

@@ -194,11 +194,12 @@ def show_record(output: Output, record: TaskRecord) -> None:
     """Print a task and its tracks (human mode)."""
     if output.json:
         return
+    spec_names = spec.names()
     line = f"task {record.task_id}: {record.status_name or 'no status'}"
     if record.failed and (record.error_code_value is not None or record.error_message_value):
-        line += f" (errorCode {record.error_code_value}: {record.error_message_value or 'no message'})"
+        message = record.error_message_value or "no message"
+        line += f" ({spec_names.record_error_code} {record.error_code_value}: {message})"
     output.out(line)
-    spec_names = spec.names()
     for track in record.tracks:
         data = track.to_dict()
         duration = data.get(spec_names.track_duration)

@@ -9,6 +9,7 @@ import click
 
 from suno_api import find_violations
 from suno_api.cli._body import source_duration, violation_line
+from suno_api.cli._examples import ExamplesCommand
 from suno_api.cli._exit import ExitCode, exit_codes_help
 from suno_api.cli._group import violation_json
 from suno_api.cli._options import INPUT_FILE, audio_options, load_json, output_options
@@ -18,7 +19,7 @@ EPILOG: Final = f"""\b
 Examples:
   suno-api validate body.json
   cat body.json | suno-api validate -
-  suno-api validate body.json --audio-duration 95     # also checks continueAt against the length
+  suno-api validate body.json --audio-duration 95     # also checks {{continue_at}} against the length
   suno-api validate body.json --json | jq -r '.violations[].rule_id'
 
 Every violation is listed with its field, its rule id (stable: see overlays/rules.overlay.yaml) and what to
@@ -27,7 +28,7 @@ change. Nothing is sent anywhere.
 {exit_codes_help()}"""
 
 
-@click.command(epilog=EPILOG, short_help="Check a request body against every rule; send nothing.")
+@click.command(cls=ExamplesCommand, epilog=EPILOG, short_help="Check a request body against every rule; send nothing.")
 @click.argument("body_file", metavar="BODY.json", type=INPUT_FILE)
 @audio_options
 @output_options

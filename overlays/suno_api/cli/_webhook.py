@@ -47,8 +47,8 @@ def webhook() -> None:
     required=True,
     help="The webhook key. Prefer the environment variable: a command line is visible to other users.",
 )
-@click.option("--timestamp", required=True, help="The X-Webhook-Timestamp header (unix seconds).")
-@click.option("--signature", required=True, help="The X-Webhook-Signature header.")
+@click.option("--timestamp", required=True, help="The callback's timestamp header (unix seconds).")
+@click.option("--signature", required=True, help="The callback's signature header.")
 @click.option(
     "--tolerance",
     type=Seconds(0),
