@@ -12,7 +12,7 @@ from pathlib import Path
 
 import attrs
 
-from bench import _conformance, _generate, _imports, _mockload, _submit, _validation, _verdict, _waits
+from bench import _conformance, _generate, _imports, _mockload, _soak, _submit, _validation, _verdict, _waits
 from bench._config import Budget
 from bench._procs import ROOT, ProcessError
 from bench._report import Row, Target, Verdict, machine, note_lines, table_lines, unavailable_row, write_json
@@ -92,6 +92,12 @@ GROUPS: tuple[Group, ...] = (
         "make conformance to its verdict vs today's single-worker run",
         _verdict.rows,
         (("8", "conformance verdict: make conformance vs today's single-worker run", "s", 1.0, _verdict.TARGET),),
+    ),
+    Group(
+        "9",
+        "soak: 10,000 requests on the mock, its memory flat",
+        _soak.rows,
+        (("9", "soak: mock RSS growth / what it may keep", "x allowed", 1.0, _soak.TARGET),),
     ),
 )
 

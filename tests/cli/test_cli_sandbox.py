@@ -122,7 +122,7 @@ def test_python_m_suno_conformance_mock_is_suno_api_mock(tmp_path: Path) -> None
         cwd=tmp_path,
         env=process_env(),
         capture_output=True,
-        text=True,
+        text=True,  # spec-literal: subprocess.run's text mode
         check=False,
         timeout=60,
     )
@@ -151,7 +151,7 @@ def test_wait_ready_returns_once_a_background_mock_listens(tmp_path: Path) -> No
 def test_wait_ready_gives_up_after_its_timeout_with_exit_3() -> None:
     result = invoke("wait-ready", f"http://127.0.0.1:{free_port()}", "--timeout", "0.3", "--json")
     assert result.exit_code == ExitCode.API
-    error = result_of(result.stdout)["error"]
+    error = result_of(result.stdout)["error"]  # spec-literal: the CLI's own JSON key
     assert error["type"] == "NotReady"
     assert "did not answer within 0.3 s" in error["message"]
 
@@ -260,7 +260,7 @@ def test_without_the_conformance_extra_the_message_names_it(command: str, tmp_pa
         cwd=tmp_path,
         env=process_env(),
         capture_output=True,
-        text=True,
+        text=True,  # spec-literal: subprocess.run's text mode
         check=False,
         timeout=60,
     )

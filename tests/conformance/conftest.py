@@ -12,6 +12,9 @@ from suno_conformance.suite import SuiteOptions
 
 MOCK_KEY = "tests-conformance-key"
 WEBHOOK_KEY = "tests-conformance-webhook-key"
+RUN_ARGS = ("-q", "-o", "timeout=0")
+"""pytest arguments of a suite run inside a test: quiet, and no pytest-timeout timer thread for each of its
+hundreds of tests (the test running the suite has its own timeout)."""
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from suno_api.spec import effective_spec, enum_values
+from suno_api.spec import effective_spec, enum_values, names
 from suno_conformance.mock import MockApp
 from suno_conformance.suite._oracle import record_info_operation, submit_operation
 
@@ -33,7 +33,7 @@ class GetServedOnSubmitPath(MockApp):
     def routes(self) -> list[Route]:
         async def served(request: Request) -> Response:
             del request
-            return self.success_response({"taskId": "served-by-get"})
+            return self.success_response({names().submit_task_id: "served-by-get"})
 
         return [Route(submit_operation().path, served, methods=["GET"]), *super().routes()]
 
@@ -80,7 +80,7 @@ class LookupBeforeCredentials(MockApp):
     """Record-info looks the task up before checking credentials: an unknown task without a token is 404."""
 
     def authenticate(self, request: Any) -> str | None:
-        task_id = request.query_params.get("taskId")
+        task_id = request.query_params.get(names().task_id_param)
         if task_id is not None and request.method == "GET":
             self.find_task(task_id)  # raises the 404 envelope before any credential is read
         return super().authenticate(request)

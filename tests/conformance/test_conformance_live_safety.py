@@ -6,6 +6,7 @@ from suno_api.spec import names
 from suno_conformance.mock import MockServer
 from suno_conformance.suite import SuiteOptions, run_suite
 from suno_conformance.suite._runtime import credential_probes
+from tests.conformance.conftest import RUN_ARGS
 
 
 def _accepted_submits(server: MockServer) -> int:
@@ -26,7 +27,7 @@ def test_live_mode_without_a_budget_sends_no_acceptable_submit(
     mock_server: MockServer, small_options: SuiteOptions
 ) -> None:
     """No SUNO_MAX_PAID_CALLS: the mock accepts no submit, yet the free requests still run and conform."""
-    outcome = run_suite(_live(small_options, mock_server), pytest_args=["-q"])
+    outcome = run_suite(_live(small_options, mock_server), pytest_args=list(RUN_ARGS))
     assert _accepted_submits(mock_server) == 0
     assert outcome.run.safety.paid_calls == 0
     assert sum(outcome.ledger.not_sent.values()) > 0
@@ -42,7 +43,7 @@ def test_live_mode_without_a_budget_sends_no_acceptable_submit(
 
 def test_live_mode_stops_at_the_paid_call_budget(mock_server: MockServer, small_options: SuiteOptions) -> None:
     """SUNO_MAX_PAID_CALLS=3: at most three submits that might be accepted are sent."""
-    outcome = run_suite(_live(small_options, mock_server, max_paid_calls=3), pytest_args=["-q"])
+    outcome = run_suite(_live(small_options, mock_server, max_paid_calls=3), pytest_args=list(RUN_ARGS))
     assert outcome.run.safety.paid_calls == 3
     assert 1 <= _accepted_submits(mock_server) <= 3
     assert outcome.run.safety.held_back > 0

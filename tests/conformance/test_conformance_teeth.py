@@ -7,6 +7,7 @@ checks under test run in the suite's own deterministic tests, so a catch proves 
 
 from __future__ import annotations
 
+import http.client
 import json
 import re
 import tomllib
@@ -35,9 +36,11 @@ from suno_conformance.suite._oracle import (
     submit_operation,
     undocumented_methods,
 )
+from suno_conformance.suite._receiver import CallbackReceiver
 from suno_conformance.suite._runtime import credential_probes
 from tests.bodies import default_body
 from tests.conformance import teeth_defects
+from tests.conformance.conftest import RUN_ARGS
 
 TOKEN = "teeth-token"
 ERRATA = Path(__file__).resolve().parents[2] / "spec" / "ERRATA.md"
@@ -164,7 +167,7 @@ def test_credential_probes_cover_every_secured_operation_and_both_verdicts() -> 
 )
 def test_an_error_status_must_carry_its_own_code_never_200(status: int, code: int, expected: Status) -> None:
     """HTTP error status with envelope code 200, or another code, fails; upstream style (HTTP 200) is not judged."""
-    reply = _reply("POST", SUBMIT_PATH, status=status, answer={"code": code, "msg": "m", "data": None})
+    reply = _reply("POST", SUBMIT_PATH, status=status, answer={"code": code, "msg": "refused", "data": None})
     result = envelope_consistent(reply, None)  # type: ignore[arg-type]
     assert result.status is expected
     if expected is Status.FAILED and code == 200:
@@ -210,7 +213,7 @@ def test_enforced_errata_rules_are_judged_by_derived_cases() -> None:
 def test_without_the_errata_file_the_report_says_so() -> None:
     """No ERRATA.md anywhere: one not-judged line saying the errata are unavailable."""
     assert Errata(problem=UNAVAILABLE).not_judged() == [
-        {"id": "ERRATA", "title": "spec/ERRATA.md", "reason": UNAVAILABLE}
+        {"id": "ERRATA", "title": "spec/ERRATA.md", "reason": UNAVAILABLE}  # spec-literal: the report's own key
     ]
 
 
@@ -227,7 +230,8 @@ def test_an_entry_without_a_decision_is_listed() -> None:
 def test_a_defect_the_suite_used_to_miss_is_caught(defect: type[MockApp], tmp_path: Path) -> None:
     """Each defect passed the suite before the spec-derived checks; now the run fails on it."""
     options = SuiteOptions(seed=1, junit=tmp_path / "c.xml", config=_config(tmp_path), callback_wait=5.0)
-    outcome = run_suite(options, mock_class=defect, pytest_args=["-q"])
+    # A catch needs one failed test (-x): the tests after it (the callbacks' wait among them) prove nothing more.
+    outcome = run_suite(options, mock_class=defect, pytest_args=[*RUN_ARGS, "-x"])
     failures = outcome.ledger.all_failures()
     assert failures, f"{defect.__name__} survived: {outcome.verdict}"
     assert outcome.exit_code != 0
@@ -239,7 +243,7 @@ def test_a_defect_the_suite_used_to_miss_is_caught(defect: type[MockApp], tmp_pa
 def test_the_faithful_mock_passes_the_new_checks_and_reports_not_judged(tmp_path: Path) -> None:
     """The faithful mock conforms with the lean configuration; the JSON report lists the ERRATA not judged."""
     options = SuiteOptions(seed=1, junit=tmp_path / "c.xml", config=_config(tmp_path), callback_wait=5.0)
-    outcome = run_suite(options, pytest_args=["-q"])
+    outcome = run_suite(options, pytest_args=list(RUN_ARGS))
     failures = "\n".join(failure.render() for failure in outcome.ledger.all_failures())
     assert outcome.exit_code == 0, failures
     assert outcome.ledger.sent["methods"] == sum(len(undocumented_methods(p)) for p in documented_paths())
@@ -254,7 +258,8 @@ def _stateful_requests(tmp_path: Path, seed: int) -> list[str]:
     folder = tmp_path / f"seed-{seed}-{len(list(tmp_path.iterdir()))}"
     folder.mkdir()
     options = SuiteOptions(seed=seed, stateful_examples=3, junit=folder / "c.xml", config=_config(folder, "stateful"))
-    outcome = run_suite(options, pytest_args=["-q"])
+    # The stateful phase alone: it runs first on a fresh mock, so the other tests cannot change its scenarios.
+    outcome = run_suite(options, pytest_args=[*RUN_ARGS, "-k", "TestStateful"])
     assert outcome.exit_code == 0
     assert outcome.run.stateful_requests
     return outcome.run.stateful_requests
@@ -285,7 +290,7 @@ def test_a_callback_state_defect_is_caught_by_its_own_check(name: str, tmp_path:
     defect = next(info for info in catalogue() if info.name == name)
     check, message = CALLBACK_STATE_DEFECTS[name]
     options = SuiteOptions(seed=1, junit=tmp_path / "c.xml", config=_config(tmp_path), callback_wait=5.0)
-    outcome = run_suite(options, mock_class=defect.mock_class, pytest_args=["-q"])
+    outcome = run_suite(options, mock_class=defect.mock_class, pytest_args=list(RUN_ARGS))
     failures = outcome.ledger.all_failures()
     assert outcome.exit_code != 0
     assert {failure.check for failure in failures} == {check}, "\n".join(f.render() for f in failures)
@@ -310,7 +315,7 @@ def test_a_broken_answer_fails_once_saying_what_is_wrong_with_it(name: str, tmp_
     """
     defect = next(info for info in catalogue() if info.name == name)
     options = SuiteOptions(seed=1, junit=tmp_path / "c.xml", config=_config(tmp_path), callback_wait=5.0)
-    outcome = run_suite(options, mock_class=defect.mock_class, pytest_args=["-q"])
+    outcome = run_suite(options, mock_class=defect.mock_class, pytest_args=list(RUN_ARGS))
     failures = outcome.ledger.all_failures()
     assert [(failure.check, failure.label) for failure in failures] == [("json_envelope", RECORD_INFO_LABEL)], (
         "\n".join(f.render() for f in failures)
@@ -319,3 +324,36 @@ def test_a_broken_answer_fails_once_saying_what_is_wrong_with_it(name: str, tmp_
     assert "null is not of types" not in failures[0].render()
     skipped = {(check, reason) for (label, check, reason) in outcome.ledger.skips if label == RECORD_INFO_LABEL}
     assert ("response_schema", f"not judged: {failures[0].message} (reported by json_envelope)") in skipped
+
+
+# ---------------------------------------------------------------------------------------- callback receiver
+
+
+def test_the_receiver_keeps_a_connection_alive_for_the_next_callback() -> None:
+    """Callbacks share a keep-alive connection: each one recorded, none answered with a closed connection."""
+    with CallbackReceiver() as receiver:
+        connection = http.client.HTTPConnection(*receiver.listening.rsplit(":", 1), timeout=5)
+        try:
+            for number in (1, 2):
+                connection.request("POST", receiver.new_url()[1], body=b"{}", headers={"Content-Type": "x/y"})
+                answer = connection.getresponse()
+                answer.read()
+                assert (answer.status, answer.version, answer.will_close) == (200, 11, False), number
+        finally:
+            connection.close()
+        assert [callback.path for callback in receiver.received] == ["/callbacks/1", "/callbacks/2"]
+
+
+@pytest.mark.parametrize("selected", ["test_credentials", "test_credentials or test_callbacks"])
+def test_a_run_without_the_callbacks_test_starts_no_receiver_and_says_so(selected: str, tmp_path: Path) -> None:
+    """No receiver unless test_callbacks runs (no callback is delivered for nothing); the summary says why."""
+    options = SuiteOptions(seed=1, junit=None, config=_config(tmp_path), callback_wait=5.0)
+    outcome = run_suite(options, pytest_args=[*RUN_ARGS, "-k", selected])
+    assert outcome.exit_code == 0
+    with_callbacks = "test_callbacks" in selected
+    assert (outcome.run.receiver is not None) is with_callbacks
+    reasons = [entry.reason for entry in outcome.run.not_checked() if entry.what == "callbacks"]
+    assert reasons == (
+        [] if with_callbacks else ["the callbacks test is not selected, so no callback receiver was started"]
+    )
+    assert (outcome.ledger.callbacks_received > 0) is with_callbacks

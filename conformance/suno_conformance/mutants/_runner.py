@@ -12,6 +12,7 @@ mean anything.
 from __future__ import annotations
 
 import concurrent.futures
+import importlib.util
 import multiprocessing
 import tempfile
 import time
@@ -28,7 +29,8 @@ FAITHFUL = "faithful"
 """The name under which ``run_mutants`` reports the faithful mock's run."""
 TARGETED_TESTS = "not test_callbacks"
 """The suite's tests each mutant run selects (pytest ``-k``): all but the callbacks, which wait for every task to
-settle and judge what no body or credential mutant changes. New targeted tests of the suite are included as is."""
+settle and judge what no body or credential mutant changes (without them the run starts no callback receiver, so
+the mock delivers no callback). New targeted tests of the suite are included as is."""
 # Only the targeted phases: every generated phase off, the smallest budget in case one is switched back on.
 _CONFIG = """\
 request-timeout = 10
@@ -55,8 +57,12 @@ enabled = false
 # failed test is a kill, so a killed mutant's run stops there (the checks recorded so far say how it was killed).
 # The unraisable/thread-exception plugins only add a forced garbage collection per run.
 _PLUGINS_OFF = ("terminal", "cacheprovider", "unraisableexception", "threadexception")
+# pytest-timeout, when installed and configured by the surrounding project, would start a timer thread for each
+# of the hundreds of tests of every run: a hang is bounded by the request timeout already.
+_TIMEOUT_OFF = ("-o", "timeout=0") if importlib.util.find_spec("pytest_timeout") is not None else ()
 _PYTEST_ARGS = (
     *("-o", "addopts="),
+    *_TIMEOUT_OFF,
     *(arg for plugin in _PLUGINS_OFF for arg in ("-p", f"no:{plugin}")),
     *("-x", "-k", TARGETED_TESTS),
 )

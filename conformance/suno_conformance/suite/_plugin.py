@@ -35,6 +35,7 @@ from suno_conformance.suite._target import TargetError
 PLUGIN_NAME = "conformance-suite"
 TEST_MODULE = "suno_conformance.suite.test_conformance"
 RUN_GATE = "run_gate"
+CALLBACKS_TEST = "test_callbacks"
 
 
 class SuitePlugin:
@@ -106,10 +107,26 @@ class SuitePlugin:
         if not self.run.started:
             self._start()
 
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        """Start the callback receiver when the callbacks test is selected.
+
+        Without that test no callback is judged: a receiver would only make the target deliver hundreds of
+        callbacks nobody reads (what a run of the targeted tests alone, e.g. ``suno_conformance.mutants``, is).
+        """
+        assert self.run is not None
+        if not self.run.started:
+            return
+        if any(item.name == CALLBACKS_TEST for item in session.items):
+            self.run.start_receiver()
+        else:
+            self.run.without_callbacks()
+
     def _start(self) -> None:
         assert self.run is not None
         try:
-            self.run.start()
+            # The controller of a parallel run collects nothing: its receiver, like its target, is what its
+            # summary describes. Elsewhere the receiver waits for the collected tests (pytest_collection_finish).
+            self.run.start(receiver=self.workers > 1)
         except TargetError as exc:
             raise pytest.UsageError(str(exc)) from exc
 

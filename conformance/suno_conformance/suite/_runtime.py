@@ -272,11 +272,17 @@ class Run:
         """The exit status of ``suno-api conformance`` for this run, once pytest has finished."""
         self.stateful_requests: list[str] = []
         """What the stateful phase sent, in order (method, path, query, body): the scenarios a seed gives."""
+        self.callbacks_selected = True
+        """Whether the callbacks test runs (``without_callbacks``: deselected, e.g. ``-k "not test_callbacks"``)."""
 
     # ---------------------------------------------------------------------------------------- lifecycle
 
-    def start(self) -> None:
-        """Start the target (and the callback receiver when the target can reach it)."""
+    def start(self, *, receiver: bool = True) -> None:
+        """Start the target, and the callback receiver (unless ``receiver`` is false) when the target can reach it.
+
+        ``receiver=False`` leaves it to ``start_receiver``: the plugin starts it once the tests are collected,
+        and only when the callbacks test is among them.
+        """
         self.started_at = time.monotonic()
         try:
             target = self._stack.enter_context(open_target(self.options, self.mock_class))
@@ -289,16 +295,29 @@ class Run:
             # No proxy, netrc or CA bundle from the environment applies to loopback, and looking them up again
             # for every request cost a third of the time `requests` took per case.
             self._session.trust_env = not target.loopback
-            # The receiver's loopback address is useless to a server elsewhere, and a paid service is given it
-            # only through the public URL the user configured (live safety: callbacks go nowhere else).
-            if self.options.callback_url is not None or (target.loopback and not target.live):
-                host, port = parse_listen(self.options.callback_listen)
-                receiver = CallbackReceiver(host, port, public_url=self.options.callback_url)
-                self._receiver = self._stack.enter_context(receiver)
-                self._callback_base = self._receiver.base_url
+            if receiver:
+                self.start_receiver()
         except BaseException:
             self._stack.close()
             raise
+
+    def start_receiver(self) -> None:
+        """Start the callback receiver, when the target can reach it (and it is not started yet)."""
+        target = self.target
+        if self._receiver is not None:
+            return
+        self.callbacks_selected = True
+        # The receiver's loopback address is useless to a server elsewhere, and a paid service is given it
+        # only through the public URL the user configured (live safety: callbacks go nowhere else).
+        if self.options.callback_url is not None or (target.loopback and not target.live):
+            host, port = parse_listen(self.options.callback_listen)
+            receiver = CallbackReceiver(host, port, public_url=self.options.callback_url)
+            self._receiver = self._stack.enter_context(receiver)
+            self._callback_base = self._receiver.base_url
+
+    def without_callbacks(self) -> None:
+        """Record that the callbacks test is not selected: no receiver, and the summary says why."""
+        self.callbacks_selected = False
 
     def stop(self) -> None:
         """Stop the target and the receiver."""
@@ -529,7 +548,8 @@ class Run:
         if expectation.is_submit and isinstance(task_id, str) and task_id:
             unique = (
                 Result.failed(
-                    "a submit answered a taskId that an earlier submit of this run got", f"taskId {task_id!r}"
+                    "a submit answered a task id that an earlier submit of this run got",
+                    f"{spec_names.submit_task_id} {task_id!r}",
                 )
                 if task_id in self._created
                 else Result.passed()
@@ -575,7 +595,9 @@ class Run:
         # moves down it, and a final status (SUCCESS or a failure) never changes again.
         final = order.index(previous) >= order.index(spec_names.status_success)
         if final or order.index(str(status)) < order.index(previous):
-            return Result.failed("a task's status went backwards", f"taskId {task_id!r}: {previous} -> {status}")
+            return Result.failed(
+                "a task's status went backwards", f"{spec_names.record_task_id} {task_id!r}: {previous} -> {status}"
+            )
         return Result.passed()
 
     def _remember_task(self, reply: Reply) -> None:
@@ -669,11 +691,19 @@ class Run:
         )
         if not self.started:
             return found
-        if self._receiver is None and self.target.live:
+        if not self.callbacks_selected:
             found.append(
                 NotChecked(
                     "callbacks",
-                    "live mode, and no public URL for the suite's callback receiver: every callBackUrl sent is"
+                    "the callbacks test is not selected, so no callback receiver was started",
+                    "run without the -k or -m that deselects test_callbacks",
+                )
+            )
+        elif self._receiver is None and self.target.live:
+            found.append(
+                NotChecked(
+                    "callbacks",
+                    "live mode, and no public URL for the suite's callback receiver: every callback URL sent is"
                     " callback.invalid",
                     f"{reach}, and SUNO_MAX_PAID_CALLS to at least 1 (callbacks need an accepted, paid task)",
                 )
@@ -768,7 +798,7 @@ class Run:
                 Result.passed()
                 if delivered
                 else Result.failed(
-                    "no final callback (complete or error) reached the callBackUrl of an accepted submit"
+                    "no final callback (complete or error) reached the callback URL of an accepted submit"
                 )
             )
             self.ledger.record(CALLBACK_LABEL, "callbacks_delivered", result, phase="callbacks")

@@ -7,17 +7,20 @@ records the results, and the plugin fails each test that recorded a failure. In 
 - ``test_examples_<operationId>`` / ``test_coverage_...`` / ``test_fuzzing_...``: schemathesis's phases, one
   test per operation of the spec;
 - ``TestStateful``: submit -> record-info through the spec's links;
-- ``test_boundary``: the rule- and constraint-derived boundary cases (``_cases.py``);
+- ``test_task_ids_unique_in_a_burst``: valid submits back to back; every answer to a submit is also judged for a
+  taskId no earlier submit got, every record-info of a created task for a ``param`` that reproduces the submitted
+  body and a status that never goes backwards;
 - ``test_credentials``: every credential probe (no token, other schemes, a bare key, the key in the query, an empty
   token; the scheme name in other cases, which must pass) on every secured operation, record-info also for an
   unknown task (credentials come before the lookup);
 - ``test_undocumented_methods``: every method the spec does not document, on every documented path, with content
   the documented operation would accept;
-- ``test_task_ids_unique_in_a_burst``: valid submits back to back; every answer to a submit is also judged for a
-  taskId no earlier submit got, every record-info of a created task for a ``param`` that reproduces the submitted
-  body and a status that never goes backwards;
+- ``test_boundary``: the rule- and constraint-derived boundary cases (``_cases.py``);
 - ``test_callbacks``: the callbacks the target sends to the suite's receiver, and the final task states;
 - run-level judgements, last: a code 200 was reached; spec drift.
+
+The few credential, method and burst probes come before the hundreds of boundary cases: a run that stops at its
+first failure (``-x``) reaches them at once.
 """
 
 from __future__ import annotations
@@ -92,15 +95,9 @@ if RUN.phase_enabled("stateful"):
                 RUN.ledger.note("stateful phase cut short: the paid-call budget was spent")
 
 
-@pytest.mark.parametrize("case_id", [case.id for case in derive().cases])
-def test_boundary(case_id: str) -> None:
-    """At-limit bodies are accepted, single-rule violations rejected, rules not applied outside their condition."""
-    RUN.send_boundary(derive().by_id(case_id))
-
-
-def test_every_rule_has_boundary_cases() -> None:
-    """Every rule of the rules overlay yields an at-limit body and a single-rule violation."""
-    assert not derive().problems, "\n".join(derive().problems)
+def test_task_ids_unique_in_a_burst() -> None:
+    """Submits sent back to back, within one second, each get a taskId no other submit of the run got."""
+    RUN.send_burst()
 
 
 @pytest.mark.parametrize("operation_id", [operation.operation_id for operation in secured_operations()])
@@ -121,9 +118,15 @@ def test_undocumented_methods(path: str, method: str) -> None:
     RUN.send_method_probe(path, method)
 
 
-def test_task_ids_unique_in_a_burst() -> None:
-    """Submits sent back to back, within one second, each get a taskId no other submit of the run got."""
-    RUN.send_burst()
+@pytest.mark.parametrize("case_id", [case.id for case in derive().cases])
+def test_boundary(case_id: str) -> None:
+    """At-limit bodies are accepted, single-rule violations rejected, rules not applied outside their condition."""
+    RUN.send_boundary(derive().by_id(case_id))
+
+
+def test_every_rule_has_boundary_cases() -> None:
+    """Every rule of the rules overlay yields an at-limit body and a single-rule violation."""
+    assert not derive().problems, "\n".join(derive().problems)
 
 
 def test_callbacks() -> None:
