@@ -47,8 +47,8 @@ spec-diff: $(STAMP) ## What a candidate spec changes: API surface, overlay healt
 	@test -n "$(NEW)" || { echo "usage: make spec-diff NEW=path/to/candidate.yaml [OLD=path] [JSON=1] [MARKDOWN=1] [FAIL_ON=breaking|possibly-breaking|any]"; exit 3; }
 	@$(BIN)/suno-api spec diff $(NEW) $(or $(OLD),spec/suno-api.yaml) $(if $(JSON),--json) $(if $(MARKDOWN),--markdown) $(if $(FAIL_ON),--fail-on $(FAIL_ON)) || $(call exit_with,spec diff)
 
-drill: $(STAMP) ## Rehearse the upgrade procedure for an upstream change on a scratch copy (CASE=name, all by default; TESTS=paths)
-	$(BIN)/python -m suno_api_build drill $(or $(CASE),$$($(BIN)/python -m suno_api_build drill --list | cut -d: -f1)) $(if $(TESTS),--tests $(TESTS))
+drill: $(STAMP) ## Rehearse the upgrade procedure for an upstream change on a scratch copy (CASE=name, all by default; TESTS=paths; ARGS="--workers auto")
+	$(BIN)/python -m suno_api_build drill $(or $(CASE),$$($(BIN)/python -m suno_api_build drill --list | cut -d: -f1)) $(if $(TESTS),--tests $(TESTS)) $(ARGS)
 
 lint: $(STAMP) ## ruff over the hand-written code
 	$(BIN)/ruff check overlays conformance bench tests

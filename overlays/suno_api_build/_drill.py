@@ -42,6 +42,8 @@ EDITABLE = ("overlays/normalise.overlay.yaml", "overlays/rules.overlay.yaml", "s
 IMPORT_ROOTS = ("overlays", "generated", "conformance", ".")
 # Targets and secrets of the caller's shell must not leak into a drill: it always runs against the embedded mock.
 SCRUBBED_ENV_PREFIXES = ("SUNO_", "KIE_")
+INSIDE_ENV = "SUNO_DRILL_CHECKOUT"
+"""Set, in the commands a drill runs, to the scratch checkout they run in."""
 OUTPUT_TAIL = 4000
 
 
@@ -219,6 +221,8 @@ def drill_env(copy: Path) -> dict[str, str]:
     """Return the environment the drill's commands run in: the copy's packages first, no target or secret."""
     env = {key: value for key, value in os.environ.items() if not key.startswith(SCRUBBED_ENV_PREFIXES)}
     env["PYTHONPATH"] = os.pathsep.join(str((copy / part).resolve()) for part in IMPORT_ROOTS)
+    # the copy's own drill tests know they run inside a drill (their cases are changes to the spec before it)
+    env[INSIDE_ENV] = str(copy)
     env["PYTHONDONTWRITEBYTECODE"] = "1"
     return env
 
@@ -228,6 +232,8 @@ class Budget:
     """How much of each heavy step to run: the test paths (None: the case's), pytest options, conformance size.
 
     ``drift_gate`` off skips ``check`` (it regenerates once more to compare with what ``generate`` just wrote).
+    ``step_timeout`` (seconds) ends a command that hangs: the step fails saying so instead of stalling the drill.
+    ``conformance_workers`` sets the suite's worker processes (None: its default, one per core).
     """
 
     tests: tuple[str, ...] | None = None
@@ -236,11 +242,14 @@ class Budget:
     max_examples: int = 2
     stateful_examples: int = 1
     seed: int = 1
+    step_timeout: float = 1800.0
+    conformance_workers: int | None = None
 
 
 class _Runner:
-    def __init__(self, case: Case, copy: Path, workdir: Path) -> None:
+    def __init__(self, case: Case, copy: Path, workdir: Path, timeout: float) -> None:
         self.case = case
+        self.timeout = timeout
         self.copy = copy
         self.workdir = workdir
         self.env = drill_env(copy)
@@ -250,6 +259,11 @@ class _Runner:
         started = time.monotonic()
         try:
             step = action()
+        except subprocess.TimeoutExpired as error:
+            # what the command printed before it hung says where it hung
+            printed = error.output.decode(errors="replace") if isinstance(error.output, bytes) else error.output
+            detail = f"timed out after {error.timeout:g} s; it printed:\n{(printed or '')[-OUTPUT_TAIL:]}"
+            step = Step(name, ok=False, seconds=0.0, detail=detail)
         except (DrillError, OSError, subprocess.SubprocessError, ValueError) as error:
             step = Step(name, ok=False, seconds=0.0, detail=f"{type(error).__name__}: {error}")
         self.steps.append(attrs.evolve(step, name=name, seconds=round(time.monotonic() - started, 2)))
@@ -263,6 +277,7 @@ class _Runner:
             capture_output=True,
             text=True,
             check=False,
+            timeout=self.timeout,
         )
 
     def run(self, *args: str, ok_codes: Sequence[int] = (0,)) -> Step:
@@ -340,7 +355,7 @@ def run_case(
     budget = budget or Budget()
     with _workdir(workdir) as scratch:
         copy = scratch / "checkout"
-        runner = _Runner(case, copy, scratch)
+        runner = _Runner(case, copy, scratch, budget.step_timeout)
         candidate = scratch / "candidate.yaml"
 
         def make_copy() -> Step:
@@ -370,6 +385,7 @@ def run_case(
             str(scratch / "conformance.xml"),
             "--json-report",
             str(scratch / "conformance.json"),
+            *(("--workers", str(budget.conformance_workers)) if budget.conformance_workers else ()),
         )
         steps: list[tuple[str, Callable[[], Step]]] = [
             ("copy", make_copy),
@@ -420,6 +436,8 @@ def main(args: Any, root: Path) -> int:
         tests=tuple(args.tests) if args.tests else None,
         max_examples=args.max_examples,
         stateful_examples=args.stateful_examples,
+        pytest_args=("-n", str(args.workers), "--dist", "worksteal") if args.workers else (),
+        step_timeout=args.step_timeout,
     )
     worst = 0
     for name in args.cases:

@@ -75,6 +75,16 @@ def _parser() -> argparse.ArgumentParser:
     drill.add_argument("--max-examples", type=int, default=2, help="conformance examples per operation (default: 2)")
     drill.add_argument("--stateful-examples", type=int, default=1, help="conformance stateful scenarios (default: 1)")
     drill.add_argument("--keep", type=Path, metavar="DIR", help="work in DIR/<case> and keep it (default: a temp dir)")
+    drill.add_argument(
+        "--workers", metavar="N", help="run the tests on N processes (pytest-xdist; 'auto': one per core)"
+    )
+    drill.add_argument(
+        "--step-timeout",
+        type=float,
+        default=1800.0,
+        metavar="SECONDS",
+        help="fail a step whose command runs longer (default: 1800)",
+    )
     drill.add_argument("--json", action="store_true", help="print the machine-readable report")
     coverage = commands.add_parser("coverage", help="do the overlays apply and the rules cover a spec")
     coverage.add_argument("spec", nargs="?", type=Path, metavar="SPEC")

@@ -10,12 +10,14 @@ whole test suite (``--tests tests``).
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 import pytest
 
 from suno_api_build._drill import (
     EDITABLE,
+    INSIDE_ENV,
     Budget,
     DrillError,
     Replacement,
@@ -26,6 +28,12 @@ from suno_api_build._drill import (
 
 ROOT = Path(__file__).resolve().parents[2]
 CASES = case_names(ROOT)
+
+# Inside a drill the vendored spec already carries one case's change, so the cases no longer apply to it; the
+# drill that runs these tests is itself the end-to-end check.
+pytestmark = pytest.mark.skipif(
+    bool(os.environ.get(INSIDE_ENV)), reason="inside a drill: its cases are changes to the spec before this one"
+)
 
 # A case that fails because hand-written code or a test outside the overlays still holds what upstream changed is
 # a finding, kept visible: strict, so the day the code is fixed the xfail itself fails and must go.
@@ -55,7 +63,7 @@ def test_a_case_edits_only_overlays_and_errata_and_applies_to_the_vendored_spec(
 
 def test_a_replacement_that_no_longer_matches_is_named() -> None:
     with pytest.raises(DrillError, match=r"spec/suno-api.yaml: 'nowhere' occurs 0 times, the case expects 2"):
-        Replacement("spec/suno-api.yaml", "nowhere", "x", count=2).apply("text")
+        Replacement("spec/suno-api.yaml", "nowhere", "x", count=2).apply("some spec text")
 
 
 def test_a_case_may_not_edit_code(tmp_path: Path) -> None:
@@ -78,7 +86,8 @@ def test_an_upstream_change_goes_from_diff_to_a_conforming_build(name: str, tmp_
     result = run_case(
         load_case(name, ROOT),
         ROOT,
-        budget=Budget(max_examples=1, stateful_examples=1, drift_gate=False),
+        # one suite worker: make test already keeps every core busy
+        budget=Budget(max_examples=1, stateful_examples=1, drift_gate=False, conformance_workers=1),
         workdir=tmp_path,
     )
     assert fingerprint() == before, "the drill wrote into the checkout it copied"
