@@ -14,7 +14,9 @@ from typing import Any
 
 from click.testing import CliRunner, Result
 
+from suno_api.cli._body import option_for
 from suno_api.cli._main import cli
+from suno_api.spec import names
 from tests.bodies import default_body
 
 KEY = "sk-cli-test-DO-NOT-PRINT-7d41c9"
@@ -22,19 +24,43 @@ KEY = "sk-cli-test-DO-NOT-PRINT-7d41c9"
 SLOW_STAGE_SECONDS = 60.0
 MP3_MAGIC = b"\xff\xfb"
 
-VALID_BODY: dict[str, Any] = default_body()
-BODY_OPTIONS = (
-    "--upload-url",
-    "https://example.com/song.mp3",
-    "--default",
-    "--instrumental",
-    "--continue-at",
-    "30",
-    "--model",
-    "V4_5",
-    "--callback-url",
-    "https://example.com/callback",
-)
+
+def option(name: str, *, negative: bool = False) -> str:
+    """Return the ``extend`` option setting the request field ``name``, as the command derives it from the schema.
+
+    For a flag pair (``--custom/--default``) the first, or with ``negative`` the second.
+    """
+    declared = option_for(name)
+    assert declared is not None, f"no extend option sets {name}"
+    on, _, off = declared.partition("/")
+    return (off or on) if negative else on
+
+
+def body_options() -> tuple[str, ...]:
+    """Return the ``extend`` options that build ``tests.bodies.default_body()`` (a valid default-mode body)."""
+    spec = names()
+    body = default_body()
+    args: list[str] = []
+    for name in (
+        spec.upload_url,
+        spec.default_param_flag,
+        spec.instrumental,
+        spec.continue_at,
+        spec.model,
+        spec.callback_url,
+    ):
+        value = body[name]
+        if isinstance(value, bool):
+            args.append(option(name, negative=not value))
+        else:
+            args.extend((option(name), str(value)))
+    return tuple(args)
+
+
+def failure(text: str) -> dict[str, Any]:
+    """The error object of failed ``--json`` output's result."""
+    error: dict[str, Any] = result_of(text)["error"]  # spec-literal: our --json result's key, not the stage
+    return error
 
 
 def assert_no_secret(*texts: str | bytes | None, secret: str = KEY) -> None:
@@ -75,7 +101,7 @@ def result_of(text: str) -> dict[str, Any]:
 
 def extend_args(base_url: str, *extra: str) -> list[str]:
     """``extend`` against ``base_url`` with a valid default-mode body."""
-    return ["extend", "--base-url", base_url, *BODY_OPTIONS, *extra]
+    return ["extend", "--base-url", base_url, *body_options(), *extra]
 
 
 # --- real processes ---------------------------------------------------------------------------------------------
@@ -104,7 +130,7 @@ def run_process(
         cwd=cwd,
         env=dict(env) if env is not None else process_env(),
         capture_output=True,
-        text=True,
+        encoding="utf-8",
         timeout=timeout,
         check=False,
     )
@@ -120,7 +146,7 @@ def start_process(*args: str, cwd: Path, env: Mapping[str, str] | None = None) -
         env=dict(env) if env is not None else process_env(),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        text=True,
+        encoding="utf-8",
     )
 
 

@@ -14,6 +14,7 @@ import suno_api._download as download_module
 from suno_api import parse_record_info
 from suno_api._download import DownloadError, _publish, download_tracks, track_filename
 from suno_api.cli import ExitCode
+from suno_api.spec import names
 from suno_api_client.models import RecordTrack
 from suno_conformance.mock import MockApp, MockServer, MockSettings
 from tests.cli.cli_support import (
@@ -22,6 +23,7 @@ from tests.cli.cli_support import (
     BrokenAudioHost,
     assert_no_secret,
     extend_args,
+    failure,
     invoke,
     json_lines,
     keyed,
@@ -63,7 +65,7 @@ def test_a_connection_dropped_mid_body_leaves_no_file(audio_elsewhere: MockServe
     assert len(host.requests) == 3  # first attempt + 2 retries
     assert not any("authorization" in request.lower() for request in host.requests)
     lines = json_lines(result.stdout)
-    assert lines[-1]["error"]["type"] == "DownloadError"
+    assert failure(result.stdout)["type"] == "DownloadError"
     task_id = lines[0]["task_id"]
     again = f"suno-api status {task_id} --base-url {audio_elsewhere.url} --download {out}"
     assert f"the task succeeded: download again with `{again}`" in result.stderr
@@ -107,14 +109,16 @@ def test_files_are_named_by_track_id_and_made_safe() -> None:
 
 
 def _tracks(*urls: str) -> list[RecordTrack]:
+    spec = names()
+    tracks = [{spec.track_id: f"id{n}", spec.track_audio_url: url} for n, url in enumerate(urls)]
     record = parse_record_info(
         {
-            "code": 200,
-            "msg": "success",
-            "data": {
-                "taskId": "t",
-                "status": "SUCCESS",
-                "response": {"sunoData": [{"id": f"id{n}", "audioUrl": url} for n, url in enumerate(urls)]},
+            spec.envelope_code: 200,
+            spec.envelope_msg: "success",
+            spec.envelope_data: {
+                spec.record_task_id: "t",
+                spec.record_status: spec.status_success,
+                spec.record_response: {spec.response_tracks: tracks},
             },
         }
     )

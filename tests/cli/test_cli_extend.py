@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import signal
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -15,30 +16,44 @@ from click.testing import CliRunner
 from suno_api._messages import number, words_for_seconds
 from suno_api.cli import ExitCode
 from suno_api.cli._body import field_options, fields
-from suno_api.spec import REQUEST_SCHEMA, rules, schema
+from suno_api.spec import REQUEST_SCHEMA, names, rules, schema
 from suno_conformance.mock import MockApp, MockError, MockServer, MockSettings
+from tests.bodies import default_body
 from tests.cli.cli_support import (
-    BODY_OPTIONS,
     KEY,
     MP3_MAGIC,
     SLOW_STAGE_SECONDS,
-    VALID_BODY,
     assert_no_secret,
+    body_options,
     extend_args,
+    failure,
     free_port,
     invoke,
     json_lines,
     keyed,
     lines_of,
+    option,
     process_env,
     result_of,
     start_process,
 )
 from tests.client.test_client_validation import NEW_MODEL, changed_spec, upstream_change
+from tests.spec_support import member, undocumented_value
 
 
 def _submits(server: MockServer) -> int:
     return sum(1 for request in server.mock.requests if request.route == "submit")
+
+
+def _listed(name: str, rule_id: str) -> str:
+    """How an invalid body's message lists a violation of ``rule_id`` by the field ``name``: field, option, id."""
+    return f"{name} ({option(name)}) [{rule_id}]"
+
+
+def _off_grid(name: str) -> str:
+    """A value of the field ``name`` within its bounds but off its ``multipleOf`` grid (one and a half steps)."""
+    step = schema(REQUEST_SCHEMA)["properties"][name]["multipleOf"]
+    return str(Decimal(str(step)) * Decimal("1.5"))
 
 
 def test_extend_waits_and_downloads_every_track(mock_server: MockServer, tmp_path: Path) -> None:
@@ -49,12 +64,13 @@ def test_extend_waits_and_downloads_every_track(mock_server: MockServer, tmp_pat
     lines = lines_of(result.stdout)
     assert lines[0].startswith("submitted task ")
     task_id = lines[0].removeprefix("submitted task ")
-    assert f"task {task_id}: SUCCESS" in lines
+    success = names().status_success
+    assert f"task {task_id}: {success}" in lines
     files = sorted(out.iterdir())
     assert len(files) == 2
     assert all(path.suffix == ".mp3" and path.read_bytes().startswith(MP3_MAGIC) for path in files)
     assert sum(line.startswith("saved ") for line in lines) == 2
-    assert "status SUCCESS" in result.stderr
+    assert f"status {success}" in result.stderr
 
 
 def test_extend_json_streams_events_then_the_result(mock_server: MockServer, tmp_path: Path) -> None:
@@ -71,7 +87,7 @@ def test_extend_json_streams_events_then_the_result(mock_server: MockServer, tmp
     assert final["ok"] is True
     assert final["exit_code"] == 0
     assert final["task"]["task_id"] == lines[0]["task_id"]
-    assert final["task"]["status"] == "SUCCESS"
+    assert final["task"]["status"] == names().status_success
     assert len(final["task"]["tracks"]) == 2
     assert {Path(item["path"]).name for item in final["downloads"]} == {path.name for path in out.iterdir()}
 
@@ -90,64 +106,68 @@ def test_invalid_body_lists_every_violation_and_sends_nothing(mock_server: MockS
         "extend",
         "--base-url",
         mock_server.url,
-        "--custom",
-        "--model",
-        "V9",
-        "--style-weight",
-        "0.333",
-        "--upload-url",
+        option(names().default_param_flag),
+        option(names().model),
+        str(undocumented_value("SunoModel")),
+        option(names().style_weight),
+        _off_grid(names().style_weight),
+        option(names().upload_url),
         "not a url",
         env=keyed(),
     )
     assert result.exit_code == ExitCode.INVALID
     assert "nothing was sent" in result.stderr
     for expected in (
-        "callBackUrl (--callback-url) [schema.required]",
-        "model (--model) [schema.enum]",
-        "styleWeight (--style-weight) [schema.multipleOf]",
-        "uploadUrl (--upload-url) [schema.format]",
-        "style (--style) [custom-mode-requires-style]",
-        "title (--title) [custom-mode-requires-title]",
+        _listed(names().callback_url, "schema.required"),
+        _listed(names().model, "schema.enum"),
+        _listed(names().style_weight, "schema.multipleOf"),
+        _listed(names().upload_url, "schema.format"),
+        _listed(names().style, "custom-mode-requires-style"),
+        _listed(names().title, "custom-mode-requires-title"),
     ):
         assert expected in result.stderr
     assert _submits(mock_server) == before
 
 
 def test_invalid_body_json_lists_the_violations(mock_server: MockServer) -> None:
-    result = invoke("extend", "--base-url", mock_server.url, "--model", "V4_5", "--json", env=keyed())
+    model = (option(names().model), names().model_v4_5)
+    result = invoke("extend", "--base-url", mock_server.url, *model, "--json", env=keyed())
     assert result.exit_code == ExitCode.INVALID
-    final = result_of(result.stdout)
-    assert final["ok"] is False
-    assert final["error"]["type"] == "ValidationError"
-    rule_ids = {(item["field"], item["rule_id"]) for item in final["error"]["violations"]}
-    assert ("uploadUrl", "schema.required") in rule_ids
-    assert ("callBackUrl", "schema.required") in rule_ids
+    assert result_of(result.stdout)["ok"] is False
+    error = failure(result.stdout)
+    assert error["type"] == "ValidationError"
+    rule_ids = {(item["field"], item["rule_id"]) for item in error["violations"]}
+    assert (names().upload_url, "schema.required") in rule_ids
+    assert (names().callback_url, "schema.required") in rule_ids
 
 
 def test_validation_comes_before_the_api_key(mock_server: MockServer) -> None:
     """An invalid body is reported even without a key: nothing would be sent anyway."""
-    result = invoke("extend", "--base-url", mock_server.url, "--model", "V4_5")
+    result = invoke("extend", "--base-url", mock_server.url, option(names().model), names().model_v4_5)
     assert result.exit_code == ExitCode.INVALID
 
 
 def test_body_file_merged_with_options_and_dry_run(mock_server: MockServer, tmp_path: Path) -> None:
     """Options override --body's fields; --dry-run prints the body and sends nothing."""
     body = tmp_path / "body.json"
-    body.write_text(json.dumps({**VALID_BODY, "model": "V4"}), encoding="utf-8")
+    body.write_text(json.dumps(default_body({names().model: names().model_v4})), encoding="utf-8")
     before = _submits(mock_server)
-    result = invoke("extend", "--body", str(body), "--model", "V5", "--continue-at", "12.5", "--dry-run", "--json")
+    overrides = (option(names().model), names().model_v5, option(names().continue_at), "12.5")
+    result = invoke("extend", "--body", str(body), *overrides, "--dry-run", "--json")
     assert result.exit_code == 0
     sent = result_of(result.stdout)["body"]
-    assert sent == {**VALID_BODY, "model": "V5", "continueAt": 12.5}
+    assert sent == default_body({names().model: names().model_v5}, continue_at=12.5)
     assert _submits(mock_server) == before
 
 
 def test_body_from_standard_input_and_prompt_from_a_file(mock_server: MockServer, tmp_path: Path) -> None:
     lyrics = tmp_path / "lyrics.txt"
     lyrics.write_text("[Verse]\nla la\n", encoding="utf-8")
-    result = invoke("extend", "--body", "-", "--prompt-file", str(lyrics), "--dry-run", input=json.dumps(VALID_BODY))
+    result = invoke(
+        "extend", "--body", "-", "--prompt-file", str(lyrics), "--dry-run", input=json.dumps(default_body())
+    )
     assert result.exit_code == 0
-    assert json.loads(result.stdout)["prompt"] == "[Verse]\nla la"
+    assert json.loads(result.stdout)[names().prompt] == "[Verse]\nla la"
 
 
 def test_body_file_that_is_not_json_is_invalid_input(tmp_path: Path) -> None:
@@ -159,9 +179,13 @@ def test_body_file_that_is_not_json_is_invalid_input(tmp_path: Path) -> None:
 
 
 def test_integers_stay_integers(tmp_path: Path) -> None:
-    result = invoke("extend", *BODY_OPTIONS, "--style-weight", "0.07", "--dry-run", "--json")
-    assert result_of(result.stdout)["body"]["continueAt"] == 30
-    assert result_of(result.stdout)["body"]["styleWeight"] == 0.07
+    result = invoke("extend", *body_options(), option(names().style_weight), "0.07", "--dry-run", "--json")
+    sent = result_of(result.stdout)["body"]
+    continue_at = default_body()[names().continue_at]
+    assert isinstance(continue_at, int)
+    assert sent[names().continue_at] == continue_at
+    assert isinstance(sent[names().continue_at], int)
+    assert sent[names().style_weight] == 0.07
 
 
 @pytest.mark.parametrize(
@@ -170,13 +194,18 @@ def test_integers_stay_integers(tmp_path: Path) -> None:
         (("--overwrite",), "--overwrite only applies with --download"),
         (("--prompt", "x", "--prompt-file", "-"), "give --prompt or --prompt-file, not both"),
         (("--timeout", "0"), "--timeout"),
-        (("--continue-at", "soon"), "is not a number"),
     ],
 )
 def test_usage_errors_exit_2(mock_server: MockServer, args: tuple[str, ...], message: str) -> None:
     result = invoke(*extend_args(mock_server.url, *args), env=keyed())
     assert result.exit_code == ExitCode.USAGE
     assert message in result.stderr
+
+
+def test_a_number_field_given_a_word_is_a_usage_error(mock_server: MockServer) -> None:
+    result = invoke(*extend_args(mock_server.url, option(names().continue_at), "soon"), env=keyed())
+    assert result.exit_code == ExitCode.USAGE
+    assert "is not a number" in result.stderr
 
 
 def test_no_api_key_is_a_usage_error(mock_server: MockServer) -> None:
@@ -200,7 +229,7 @@ def test_wrong_api_key_is_an_api_error_and_never_printed(mock_server: MockServer
     result = invoke(*extend_args(mock_server.url, "--debug", "--json"), env={"KIE_API_KEY": wrong})
     assert result.exit_code == ExitCode.API
     assert_no_secret(result.stdout, result.stderr, secret=wrong)
-    assert result_of(result.stdout)["error"]["code"] == 401
+    assert failure(result.stdout)["code"] == 401
 
 
 def test_plain_http_to_a_remote_host_is_refused() -> None:
@@ -213,7 +242,7 @@ def test_rejected_submit_is_an_api_error(mock_server: MockServer) -> None:
     mock_server.mock.arm_fault("402", route="submit")
     result = invoke(*extend_args(mock_server.url, "--json"), env=keyed())
     assert result.exit_code == ExitCode.API
-    error = result_of(result.stdout)["error"]
+    error = failure(result.stdout)
     assert (error["type"], error["code"]) == ("InsufficientCreditsError", 402)
 
 
@@ -230,20 +259,21 @@ def test_submit_with_unknown_outcome_exits_5_and_says_not_to_resubmit(mock_serve
     result = invoke(*extend_args(mock_server.url, "--json"), env=keyed())
     assert result.exit_code == ExitCode.UNKNOWN
     assert "do not resubmit blindly" in result.stderr
-    assert result_of(result.stdout)["error"]["type"] == "SubmitOutcomeUnknownError"
+    assert failure(result.stdout)["type"] == "SubmitOutcomeUnknownError"
     assert _submits(mock_server) == before + 1
 
 
 def test_failed_task_exits_4(mock_server: MockServer) -> None:
+    status = member("status_generate_audio_failed")
     result = invoke(
-        *extend_args(mock_server.url, "--prompt", "[mock:GENERATE_AUDIO_FAILED] more drums", "--wait", "--json"),
+        *extend_args(mock_server.url, option(names().prompt), f"[mock:{status}] more drums", "--wait", "--json"),
         env=keyed(),
     )
     assert result.exit_code == ExitCode.TASK_FAILED
-    error = result_of(result.stdout)["error"]
-    assert error["status"] == "GENERATE_AUDIO_FAILED"
-    assert error["error_code"] == 501
-    assert "failed: status GENERATE_AUDIO_FAILED" in result.stderr
+    error = failure(result.stdout)
+    assert error["status"] == status
+    assert error["error_code"] == 501  # the code the mock gives a failed generation
+    assert f"failed: status {status}" in result.stderr
 
 
 def test_wait_timeout_exits_5_with_the_command_that_resumes(slow_mock: MockServer, tmp_path: Path) -> None:
@@ -253,7 +283,7 @@ def test_wait_timeout_exits_5_with_the_command_that_resumes(slow_mock: MockServe
     )
     assert result.exit_code == ExitCode.UNKNOWN
     task_id = lines_of(result.stdout)[0].removeprefix("submitted task ")
-    assert "did not finish within 0.6 s (last status: PENDING)" in result.stderr
+    assert f"did not finish within 0.6 s (last status: {names().status_pending})" in result.stderr
     assert f"`suno-api status {task_id} --wait --base-url {slow_mock.url} --download {tmp_path}`" in result.stderr
     assert not list(tmp_path.iterdir())
 
@@ -320,8 +350,6 @@ def untouched_mock() -> Iterator[MockServer]:
         ("--audio-duration", "inf"),
         ("--audio-duration", "-5"),
         ("--audio-duration", "0"),
-        ("--continue-at", "nan"),
-        ("--style-weight", "inf"),
     ],
     ids=" ".join,
 )
@@ -330,6 +358,17 @@ def test_bad_numbers_are_usage_errors_before_anything_is_sent(
 ) -> None:
     """nan and inf never mean "no limit" or "no check": exit 2, and the mock has no task."""
     result = invoke(*extend_args(untouched_mock.url, *args, "--json"), env=keyed())
+    assert result.exit_code == ExitCode.USAGE, result.output
+    assert result_of(result.stdout)["ok"] is False
+    assert _submits(untouched_mock) == 0
+
+
+@pytest.mark.parametrize(("role", "value"), [("continue_at", "nan"), ("style_weight", "inf")])
+def test_bad_numbers_in_field_options_are_usage_errors_before_anything_is_sent(
+    untouched_mock: MockServer, role: str, value: str
+) -> None:
+    """A field's option takes no nan or inf either: exit 2, and the mock has no task."""
+    result = invoke(*extend_args(untouched_mock.url, option(names().resolve(role)), value, "--json"), env=keyed())
     assert result.exit_code == ExitCode.USAGE, result.output
     assert result_of(result.stdout)["ok"] is False
     assert _submits(untouched_mock) == 0
@@ -357,7 +396,7 @@ def test_json_output_never_holds_the_key_in_any_encoding(key: str) -> None:
     for text in (result.stdout, result.stderr):
         for form in encoded:
             assert form not in text
-    error = result_of(result.stdout)["error"]
+    error = failure(result.stdout)
     assert key not in json.dumps(error, ensure_ascii=False)
     assert "[REDACTED]" in error["message"] or "redacted" in error["message"].lower()
 
@@ -402,19 +441,34 @@ def test_option_help_states_the_schemas_bounds_steps_lists_and_limits() -> None:
 
 
 def test_option_help_follows_a_changed_spec(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """multipleOf 0.001, maximum 2, a new model, an 8-minute limit: the options' help says so, with no edit."""
+    """Finer and wider weights, a new model, a longer upload limit: the options' help says so, with no edit."""
 
     def command() -> None:
         """A command with the extend field options."""
 
-    with changed_spec(monkeypatch, tmp_path, upstream_change):
+    with changed_spec(monkeypatch, tmp_path, upstream_change) as document:
         text = CliRunner().invoke(click.command()(field_options(command)), ["--help"], terminal_width=200).stdout
-    assert "--style-weight 0..2" in text
-    assert text.count("0 to 2 in steps of 0.001.") == 3  # each weight
+    request = document["components"]["schemas"][REQUEST_SCHEMA]
+    weights = {name: node for name, node in request["properties"].items() if "multipleOf" in node}
+    assert weights
+    ranges = {
+        name: f"{number(node['minimum'])} to {number(node['maximum'])} in steps of {number(node['multipleOf'])}."
+        for name, node in weights.items()
+    }
+    style = weights[names().style_weight]
+    assert f"{option(names().style_weight)} {number(style['minimum'])}..{number(style['maximum'])}" in text
+    for phrase in set(ranges.values()):
+        assert text.count(phrase) == list(ranges.values()).count(phrase)  # each weight
     assert f", {NEW_MODEL}. Required." in text  # the model option lists it
-    assert "at most 8 minutes long" in text
-    assert text.count(f", {NEW_MODEL})") == 3  # the per-model limits of prompt, style and title
-    assert "steps of 0.001" not in invoke("extend", "--help").stdout  # the installed spec again
+    durations = [
+        item["x-max-duration-seconds"] for item in request["x-audio-rules"] if "x-max-duration-seconds" in item
+    ]
+    assert all(f"at most {words_for_seconds(seconds)} long" in text for seconds in durations)
+    limited = {rule.field for rule in rules() if rule.models}  # prompt, style and title
+    assert text.count(f", {NEW_MODEL})") == len(limited)  # the per-model limits of each
+    installed = {field.field: field.help for field in fields()}  # the installed spec again
+    assert all(phrase not in installed[name] for name, phrase in ranges.items())
+    assert NEW_MODEL not in invoke("extend", "--help").stdout
 
 
 def test_a_new_field_gets_an_option_from_its_schema_alone(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -17,8 +17,10 @@ from suno_api import parse_record_info
 from suno_api.cli import ExitCode, exit_code_table, main
 from suno_api.cli._output import Output
 from suno_api.cli._progress import Progress
+from suno_api.spec import names
 from suno_conformance.mock import MockServer
-from tests.cli.cli_support import KEY, VALID_BODY, invoke, process_env, result_of, run_process
+from tests.bodies import default_body
+from tests.cli.cli_support import KEY, failure, invoke, process_env, run_process
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 EXIT_CODES_START, EXIT_CODES_END = "<!-- exit-codes -->", "<!-- /exit-codes -->"
@@ -81,14 +83,14 @@ def test_the_readme_carries_the_generated_exit_code_table() -> None:
 def test_usage_errors_exit_2_even_with_json() -> None:
     result = invoke("validate", "--no-such-option", "x", "--json")
     assert result.exit_code == ExitCode.USAGE
-    assert result_of(result.stdout)["error"]["type"] == "NoSuchOption"
+    assert failure(result.stdout)["type"] == "NoSuchOption"
     assert invoke("no-such-command").exit_code == ExitCode.USAGE
 
 
 def test_an_unexpected_error_is_one_line_unless_debug(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A bug exits 70 with one line; --debug adds the traceback."""
     body = tmp_path / "body.json"
-    body.write_text(json.dumps(VALID_BODY), encoding="utf-8")
+    body.write_text(json.dumps(default_body()), encoding="utf-8")
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
@@ -107,7 +109,7 @@ def test_an_unexpected_error_is_one_line_unless_debug(tmp_path: Path, monkeypatc
 
 def test_main_returns_the_exit_code(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     body = tmp_path / "body.json"
-    body.write_text(json.dumps(VALID_BODY), encoding="utf-8")
+    body.write_text(json.dumps(default_body()), encoding="utf-8")
     assert main(["validate", str(body)]) == 0
     assert main(["validate", str(tmp_path / "missing.json")]) == ExitCode.USAGE
     assert "valid: the body passes every rule" in capsys.readouterr().out
@@ -121,7 +123,7 @@ def test_python_m_suno_api_is_the_console_script(tmp_path: Path) -> None:
     for args in (("--help",), ("validate", str(tmp_path / "missing.json"))):
         module = run_process(*args, cwd=tmp_path)
         console = subprocess.run(  # noqa: S603 - the installed console script
-            [str(script), *args], cwd=tmp_path, env=process_env(), capture_output=True, text=True, check=False
+            [str(script), *args], cwd=tmp_path, env=process_env(), capture_output=True, encoding="utf-8", check=False
         )
         assert (console.returncode, console.stdout, console.stderr) == (
             module.returncode,
@@ -137,30 +139,32 @@ class _Terminal(io.StringIO):
 
 
 def _record(status: str) -> object:
-    return parse_record_info({"code": 200, "msg": "ok", "data": {"taskId": "t1", "status": status}})
+    return parse_record_info({"code": 200, "msg": "ok", "data": {names().record_task_id: "t1", "status": status}})
 
 
 def test_progress_on_a_terminal_turns_a_spinner_and_clears_it() -> None:
     stream = _Terminal()
     progress = Progress(Output(), stream)
     progress.start("t1")
-    progress.on_status(_record("PENDING"))  # type: ignore[arg-type]
+    pending, success = names().status_pending, names().status_success
+    progress.on_status(_record(pending))  # type: ignore[arg-type]
     progress.sleep(0.25)
-    progress.on_status(_record("SUCCESS"))  # type: ignore[arg-type]
+    progress.on_status(_record(success))  # type: ignore[arg-type]
     text = stream.getvalue()
-    assert text.startswith("status PENDING (0 s)\n")
-    assert "\r- PENDING - 0 s - task t1\x1b[K" in text or "\r\\ PENDING - 0 s - task t1\x1b[K" in text
-    assert text.endswith("\r\x1b[Kstatus SUCCESS (0 s)\n")
+    assert text.startswith(f"status {pending} (0 s)\n")
+    assert f"\r- {pending} - 0 s - task t1\x1b[K" in text or f"\r\\ {pending} - 0 s - task t1\x1b[K" in text
+    assert text.endswith(f"\r\x1b[Kstatus {success} (0 s)\n")
 
 
 def test_progress_elsewhere_prints_plain_lines_only() -> None:
     stream = io.StringIO()
     progress = Progress(Output(), stream)
     progress.start("t1")
-    progress.on_status(_record("PENDING"))  # type: ignore[arg-type]
+    pending, success = names().status_pending, names().status_success
+    progress.on_status(_record(pending))  # type: ignore[arg-type]
     progress.sleep(0.05)
-    progress.on_status(_record("SUCCESS"))  # type: ignore[arg-type]
-    assert stream.getvalue() == "status PENDING (0 s)\nstatus SUCCESS (0 s)\n"
+    progress.on_status(_record(success))  # type: ignore[arg-type]
+    assert stream.getvalue() == f"status {pending} (0 s)\nstatus {success} (0 s)\n"
 
 
 _SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -184,7 +188,7 @@ def _our_keys(value: object, path: str = "") -> list[str]:
 def test_json_output_uses_snake_case_for_our_own_keys(tmp_path: Path, mock_server: MockServer) -> None:
     """One key style: snake_case for our keys; spec payloads (tracks, the body) keep the spec's names."""
     body = tmp_path / "body.json"
-    body.write_text(json.dumps(VALID_BODY), encoding="utf-8")
+    body.write_text(json.dumps(default_body()), encoding="utf-8")
     outputs = [
         invoke("validate", str(body), "--json"),
         invoke("validate", str(tmp_path / "missing.json"), "--json"),

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from suno_api.spec import names
 from tests.cli.cli_support import MP3_MAGIC, free_port, process_env
 
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -95,7 +96,7 @@ def test_the_quickstart_runs_as_written(tmp_path: Path) -> None:
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        text=True,
+        encoding="utf-8",
         start_new_session=True,
     )
     try:
@@ -109,8 +110,9 @@ def test_the_quickstart_runs_as_written(tmp_path: Path) -> None:
     assert "kie.ai mock listening on" in stdout
     task_line = next(line for line in stdout.splitlines() if line.startswith("submitted task "))
     task_id = task_line.removeprefix("submitted task ")
-    assert f"task {task_id}: SUCCESS" in stdout
+    success = names().status_success
+    assert f"task {task_id}: {success}" in stdout
     files = sorted((tmp_path / "out").iterdir())
     assert len(files) == 2
     assert all(path.read_bytes().startswith(MP3_MAGIC) for path in files)
-    assert "status SUCCESS" in stderr
+    assert f"status {success}" in stderr

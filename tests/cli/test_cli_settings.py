@@ -21,7 +21,7 @@ TABLE = (
     Setting("port", "X_PORT", "int", "Port.", "0"),
     Setting("rate", "X_RATE", "float", "Requests per second.", "unlimited"),
     Setting("live", "X_LIVE", "bool", "Treat the target as live.", "by host"),
-    Setting("style", "X_STYLE", "choice", "Error style.", "upstream", ("upstream", "status")),
+    Setting("tone", "X_TONE", "choice", "Error tone.", "upstream", ("upstream", "status")),
     Setting("report", None, "path", "Where the report goes."),
     Setting("api_keys", "X_KEYS", "list", "Accepted tokens."),
     Setting("token", "X_TOKEN", "str", "The bearer token.", secret=True),
@@ -61,9 +61,9 @@ def test_nothing_given_overrides_nothing() -> None:
 
 def test_each_kind_is_parsed_into_its_type() -> None:
     given = _given(
-        "--host", "::1", "--port", "8", "--rate", "2.5", "--no-live", "--style", "status", "--report", "r.json"
+        "--host", "::1", "--port", "8", "--rate", "2.5", "--no-live", "--tone", "status", "--report", "r.json"
     )
-    assert given == {"host": "::1", "port": 8, "rate": 2.5, "live": False, "style": "status", "report": Path("r.json")}
+    assert given == {"host": "::1", "port": 8, "rate": 2.5, "live": False, "tone": "status", "report": Path("r.json")}
     assert _given("--live") == {"live": True}
 
 
@@ -73,7 +73,7 @@ def test_a_list_is_repeatable_and_comma_separated() -> None:
 
 @pytest.mark.parametrize(
     "args",
-    [("--port", "x"), ("--rate", "nan"), ("--rate", "inf"), ("--style", "other"), ("--token", "t"), ("--live", "1")],
+    [("--port", "x"), ("--rate", "nan"), ("--rate", "inf"), ("--tone", "other"), ("--token", "t"), ("--live", "1")],
 )
 def test_bad_values_and_secrets_as_options_are_usage_errors(args: tuple[str, ...]) -> None:
     result = CliRunner().invoke(_command(), ["run", *args])

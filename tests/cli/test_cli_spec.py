@@ -7,14 +7,21 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 from suno_api.spec import names
-from tests.cli.cli_support import invoke, process_env, result_of
+from tests.cli.cli_support import failure, invoke, process_env, result_of
+from tests.spec.upstream_later import later_spec
 
 ROOT = Path(__file__).resolve().parents[2]
 VENDORED = str(ROOT / "spec" / "suno-api.yaml")
-LATER = str(ROOT / "tests" / "fixtures" / "upstream-later" / "suno-api.yaml")
+
+
+@pytest.fixture(scope="module")
+def later(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The later upstream version of the vendored spec (tests/fixtures/upstream-later/change.yaml applied)."""
+    return str(later_spec(tmp_path_factory.mktemp("later") / "later-suno-api.yaml"))
 
 
 def test_no_change_exits_0() -> None:
@@ -30,9 +37,9 @@ def test_without_old_new_is_compared_with_the_installed_clients_spec() -> None:
     assert result_of(result.stdout)["report"]["exit_code"] == 0
 
 
-def test_a_later_upstream_needs_overlay_edits_exit_2_with_the_report() -> None:
+def test_a_later_upstream_needs_overlay_edits_exit_2_with_the_report(later: str) -> None:
     """NEW comes first: the later upstream against the vendored spec."""
-    result = invoke("spec", "diff", LATER, VENDORED, "--json")
+    result = invoke("spec", "diff", later, VENDORED, "--json")
     assert result.exit_code == 2
     final = result_of(result.stdout)
     assert final["ok"] is False
@@ -42,14 +49,14 @@ def test_a_later_upstream_needs_overlay_edits_exit_2_with_the_report() -> None:
         for change in final["report"]["changes"]
         if (change["location"], change["kind"]) == ("SunoModel", "value-added")
     }
-    assert added == set(request_models(LATER)) - set(request_models(VENDORED))
+    assert added == set(request_models(later)) - set(request_models(VENDORED))
 
 
 def request_models(path: str) -> list[str]:
     """The models a raw (vendored-shape) spec lists for the submit's `model` field."""
     spec = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     request = spec["paths"][names().submit_path]["post"]["requestBody"]["content"]["application/json"]["schema"]
-    found: list[str] = request["properties"]["model"]["allOf"][0]["enum"]
+    found: list[str] = request["properties"][names().model]["allOf"][0]["enum"]
     return found
 
 
@@ -59,13 +66,13 @@ def test_bad_arguments_and_unreadable_specs_exit_3() -> None:
     assert missing.exit_code == 3
     unreadable = invoke("spec", "diff", str(ROOT / "no-such.yaml"), VENDORED, "--json")
     assert unreadable.exit_code == 3
-    assert result_of(unreadable.stdout)["error"]["type"] == "SpecError"
+    assert failure(unreadable.stdout)["type"] == "SpecError"
 
 
-def test_coverage_of_the_installed_and_of_a_later_spec() -> None:
+def test_coverage_of_the_installed_and_of_a_later_spec(later: str) -> None:
     result = invoke("spec", "coverage")
     assert result.exit_code == 0
-    assert invoke("spec", "coverage", LATER).exit_code == 2
+    assert invoke("spec", "coverage", later).exit_code == 2
 
 
 def test_without_the_spec_extra_the_message_names_it(tmp_path: Path) -> None:
@@ -76,7 +83,7 @@ def test_without_the_spec_extra_the_message_names_it(tmp_path: Path) -> None:
         cwd=tmp_path,
         env=process_env(),
         capture_output=True,
-        text=True,
+        encoding="utf-8",
         check=False,
         timeout=60,
     )
@@ -90,7 +97,7 @@ def test_fail_on_and_markdown_reach_the_report(tmp_path: Path) -> None:
     old = tmp_path / "old.effective.json"
     old.write_text(json.dumps(effective), encoding="utf-8")
     statuses = effective["components"]["schemas"]["TaskStatus"]["enum"]
-    statuses.append(f"{statuses[0]}_LATER")
+    statuses.append(f"{statuses[0]}_later")
     new = tmp_path / "new.effective.json"
     new.write_text(json.dumps(effective), encoding="utf-8")
     assert invoke("spec", "diff", str(new), str(old)).exit_code == 1

@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from suno_api.cli import ExitCode
+from suno_api.spec import names
 from suno_conformance.mock import MockServer
-from tests.cli.cli_support import MP3_MAGIC, extend_args, invoke, keyed, lines_of, result_of
+from tests.cli.cli_support import MP3_MAGIC, extend_args, failure, invoke, keyed, lines_of, option, result_of
+from tests.spec_support import member
 
 
 def _submit(server: MockServer, *extra: str) -> str:
@@ -20,7 +22,7 @@ def test_status_shows_the_task_and_its_tracks(mock_server: MockServer) -> None:
     result = invoke("status", task_id, "--base-url", mock_server.url, env=keyed())
     assert result.exit_code == 0
     lines = lines_of(result.stdout)
-    assert lines[0] == f"task {task_id}: SUCCESS"
+    assert lines[0] == f"task {task_id}: {names().status_success}"
     assert len([line for line in lines if line.lstrip().startswith("track ")]) == 2
     assert "/_mock/files/" in result.stdout
 
@@ -32,7 +34,7 @@ def test_status_wait_download_json(mock_server: MockServer, tmp_path: Path) -> N
     )
     assert result.exit_code == 0
     final = result_of(result.stdout)
-    assert final["task"]["status"] == "SUCCESS"
+    assert final["task"]["status"] == names().status_success
     assert len(final["downloads"]) == 2
     assert all(Path(item["path"]).read_bytes().startswith(MP3_MAGIC) for item in final["downloads"])
 
@@ -60,7 +62,7 @@ def test_pending_task_without_wait_exits_0(slow_mock: MockServer) -> None:
     task_id = _submit(slow_mock)
     result = invoke("status", task_id, "--base-url", slow_mock.url, env=keyed())
     assert result.exit_code == 0
-    assert lines_of(result.stdout)[0] == f"task {task_id}: PENDING"
+    assert lines_of(result.stdout)[0] == f"task {task_id}: {names().status_pending}"
 
 
 def test_download_waits_for_the_task(slow_mock: MockServer, tmp_path: Path) -> None:
@@ -78,7 +80,7 @@ def test_download_waits_for_the_task(slow_mock: MockServer, tmp_path: Path) -> N
         env=keyed(),
     )
     assert result.exit_code == ExitCode.UNKNOWN
-    assert f"task {task_id} did not finish within 0.5 s (last status: PENDING)" in result.stderr
+    assert f"task {task_id} did not finish within 0.5 s (last status: {names().status_pending})" in result.stderr
     assert f"--download {tmp_path}" in result.stderr
     assert not list(tmp_path.iterdir())
 
@@ -89,23 +91,25 @@ def test_wait_timeout_exits_5(slow_mock: MockServer) -> None:
         "status", task_id, "--base-url", slow_mock.url, "--wait", "--wait-timeout", "0.5", "--json", env=keyed()
     )
     assert result.exit_code == ExitCode.UNKNOWN
-    error = result_of(result.stdout)["error"]
-    assert (error["type"], error["task_id"], error["last_status"]) == ("WaitTimeoutError", task_id, "PENDING")
+    error = failure(result.stdout)
+    pending = names().status_pending
+    assert (error["type"], error["task_id"], error["last_status"]) == ("WaitTimeoutError", task_id, pending)
 
 
 def test_failed_task_exits_4_with_or_without_wait(mock_server: MockServer) -> None:
-    task_id = _submit(mock_server, "--prompt", "[mock:SENSITIVE_WORD_ERROR] x")
+    status = member("status_sensitive_word_error")
+    task_id = _submit(mock_server, option(names().prompt), f"[mock:{status}] x")
     for extra in ((), ("--wait",)):
         result = invoke("status", task_id, "--base-url", mock_server.url, *extra, "--json", env=keyed())
         assert result.exit_code == ExitCode.TASK_FAILED
-        error = result_of(result.stdout)["error"]
-        assert (error["status"], error["error_code"]) == ("SENSITIVE_WORD_ERROR", 400)
+        error = failure(result.stdout)
+        assert (error["status"], error["error_code"]) == (status, 400)  # the code the mock gives a refused text
 
 
 def test_unknown_task_is_an_api_error(mock_server: MockServer) -> None:
     result = invoke("status", "no-such-task", "--base-url", mock_server.url, "--json", env=keyed())
     assert result.exit_code == ExitCode.API
-    assert result_of(result.stdout)["error"]["code"] == 404
+    assert failure(result.stdout)["code"] == 404
     assert "error: the service answered an error: [404]" in result.stderr
     assert "keeps running" not in result.stderr  # no task was created: nothing to resume
 

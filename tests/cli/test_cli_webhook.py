@@ -5,33 +5,47 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from suno_api import compute_signature
 from suno_api.cli import ExitCode
-from tests.cli.cli_support import assert_no_secret, invoke, result_of
+from suno_api.spec import names
+from tests.cli.cli_support import assert_no_secret, failure, invoke, result_of
 
 SECRET = "whsec-cli-test-NEVER-PRINT-55e0"
 TASK_ID = "5c79c2b5a6e1d4f0"
-CALLBACK = {
-    "code": 200,
-    "msg": "All generated successfully.",
-    "data": {
-        "callbackType": "complete",
-        "task_id": TASK_ID,
-        "data": [
-            {"id": "t1", "audio_url": "https://cdn.example.com/t1.mp3", "title": "A", "duration": 61.2},
-            {"id": "t2", "audio_url": "https://cdn.example.com/t2.mp3", "title": "B", "duration": 58.0},
-        ],
-    },
-}
+
+
+def _track(track_id: str, title: str, duration: float) -> dict[str, Any]:
+    spec = names()
+    return {
+        spec.callback_track_id: track_id,
+        spec.callback_track_audio_url: f"https://cdn.example.com/{track_id}.mp3",
+        spec.callback_track_title: title,
+        spec.callback_track_duration: duration,
+    }
+
+
+def _callback() -> dict[str, Any]:
+    """A final-stage callback of task TASK_ID with two tracks."""
+    spec = names()
+    return {
+        spec.callback_code: 200,
+        spec.callback_msg: "All generated successfully.",
+        spec.callback_data: {
+            spec.callback_type: spec.stage_complete,
+            spec.callback_task_id: TASK_ID,
+            spec.callback_tracks: [_track("t1", "A", 61.2), _track("t2", "B", 58.0)],
+        },
+    }
 
 
 @pytest.fixture
 def callback_file(tmp_path: Path) -> Path:
     path = tmp_path / "callback.json"
-    path.write_text(json.dumps(CALLBACK), encoding="utf-8")
+    path.write_text(json.dumps(_callback()), encoding="utf-8")
     return path
 
 
@@ -49,7 +63,7 @@ def _verify(*args: str, env: dict[str, str | None] | None = None, input: str | N
 def test_a_signed_fresh_callback_is_valid(callback_file: Path) -> None:
     code, stdout, _ = _verify("--secret", SECRET, *_signed(), str(callback_file))
     assert code == 0
-    assert stdout == f"valid: callback for task {TASK_ID} (complete, code 200, 2 tracks)\n"
+    assert stdout == f"valid: callback for task {TASK_ID} ({names().stage_complete}, code 200, 2 tracks)\n"
 
 
 def test_json_describes_the_callback(callback_file: Path) -> None:
@@ -57,20 +71,21 @@ def test_json_describes_the_callback(callback_file: Path) -> None:
     assert code == 0
     final = result_of(stdout)
     assert final["valid"] is True
-    assert (final["task_id"], final["callback_type"], final["code"], final["tracks"]) == (TASK_ID, "complete", 200, 2)
+    described = (final["task_id"], final["callback_type"], final["code"], final["tracks"])
+    assert described == (TASK_ID, names().stage_complete, 200, 2)
     assert final["succeeded"] is True
 
 
 def test_secret_from_the_environment_and_body_from_standard_input() -> None:
-    code, _, _ = _verify(*_signed(), "-", env={"SUNO_WEBHOOK_SECRET": SECRET}, input=json.dumps(CALLBACK))
+    code, _, _ = _verify(*_signed(), "-", env={"SUNO_WEBHOOK_SECRET": SECRET}, input=json.dumps(_callback()))
     assert code == 0
 
 
 def test_wrong_secret_fails_verification(callback_file: Path) -> None:
     code, stdout, stderr = _verify("--secret", SECRET, *_signed(secret="another"), str(callback_file), "--json")
     assert code == ExitCode.INVALID
-    assert stderr.startswith("error: the callback fails verification: X-Webhook-Signature does not match")
-    assert result_of(stdout)["error"]["type"] == "WebhookVerificationError"
+    assert stderr.startswith(f"error: the callback fails verification: {names().signature_header} does not match")
+    assert failure(stdout)["type"] == "WebhookVerificationError"
 
 
 def test_stale_timestamp_fails_unless_checked_against_its_arrival(callback_file: Path) -> None:
@@ -85,10 +100,10 @@ def test_stale_timestamp_fails_unless_checked_against_its_arrival(callback_file:
 
 def test_body_that_names_no_task_fails(tmp_path: Path) -> None:
     path = tmp_path / "callback.json"
-    path.write_text('{"code": 200}', encoding="utf-8")
+    path.write_text(json.dumps({names().callback_code: 200}), encoding="utf-8")
     code, _, stderr = _verify("--secret", SECRET, *_signed(), str(path))
     assert code == ExitCode.INVALID
-    assert "no data.task_id" in stderr
+    assert f"no {names().callback_data}.{names().callback_task_id}" in stderr
 
 
 def test_missing_secret_is_a_usage_error(callback_file: Path) -> None:
@@ -102,7 +117,7 @@ def test_missing_secret_is_a_usage_error(callback_file: Path) -> None:
 )
 def test_json_output_never_holds_the_secret_in_its_escaped_form(secret: str, tmp_path: Path) -> None:
     """A callback whose msg echoes the secret: redacted in the value, before JSON escapes could hide it."""
-    body = {**CALLBACK, "msg": f"signed with {secret}"}
+    body = {**_callback(), names().callback_msg: f"signed with {secret}"}
     path = tmp_path / "callback.json"
     path.write_text(json.dumps(body), encoding="utf-8")
     result = invoke(

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 import httpx
+
+from suno_api.spec import names
 
 TOKEN = "sk-test-7f3a9c0d1e2b4a68"
 PAYLOADS = Path(__file__).resolve().parents[1] / "fixtures" / "real-payloads"
@@ -26,9 +28,32 @@ def envelope(code: Any = 200, msg: Any = "success", data: Any = None) -> dict[st
     return {"code": code, "msg": msg, "data": data}
 
 
-def record(status: str = "PENDING", task_id: str = "task-1", **fields: Any) -> dict[str, Any]:
-    """A record-info answer for one task."""
-    return envelope(data={"taskId": task_id, "status": status, **fields})
+def record(
+    status: str | None = None, task_id: str = "task-1", *, extra: Mapping[str, Any] | None = None, **fields: Any
+) -> dict[str, Any]:
+    """A record-info answer for one task (the pending status by default); ``extra`` and ``fields``: raw record keys.
+
+    ``extra`` is for keys read from ``names()`` (``extra={names().record_error_code: 413}``).
+    """
+    spec_names = names()
+    status = spec_names.status_pending if status is None else status
+    data = {spec_names.record_task_id: task_id, spec_names.record_status: status, **(extra or {}), **fields}
+    return envelope(data=data)
+
+
+def code(role: str) -> int:
+    """The answer code the spec gives ``role`` (``code("code_rate_limited")``): upstream may renumber one."""
+    return names().code(role)
+
+
+def coded(role: str, msg: str, status: int = 200, headers: dict[str, str] | None = None) -> Handler:
+    """A handler answering the envelope of ``role``'s code, read when the request comes (fine in parametrize lists)."""
+    return lambda request: respond(envelope(code(role), msg), status=status, headers=headers)
+
+
+def submitted(task_id: str = "task-1") -> dict[str, Any]:
+    """A successful upload-extend answer carrying ``task_id`` where the spec puts it."""
+    return envelope(data={names().submit_task_id: task_id})
 
 
 class FakeTime:

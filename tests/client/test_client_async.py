@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 
+import anyio
 import httpx
 import pytest
 
@@ -20,53 +22,67 @@ from suno_api import (
     ValidationError,
     WaitTimeoutError,
 )
+from suno_api.spec import names
 from tests.bodies import custom_body
-from tests.client.client_support import TOKEN, FakeTime, Recorder, envelope, record, respond
+from tests.client.client_support import TOKEN, FakeTime, Recorder, code, envelope, record, respond, submitted
+from tests.spec_support import present
 
 MakeAsync = Callable[..., AsyncSunoClient]
 pytestmark = pytest.mark.anyio
+# Fake time never really sleeps: the bound is for a wait that never ends (a status the client cannot read).
+BOUND = 30
+
+
+def _success() -> str:
+    return names().status_success
 
 
 async def test_submit_then_wait_with_an_async_progress_callback(
     make_async_client: MakeAsync, fake_time: FakeTime
 ) -> None:
+    spec_names = names()
+    # The intermediate statuses upstream still documents, in the order a task goes through them.
+    steps = present("status_pending", "status_text_success", "status_first_success")
+    tracks = {spec_names.response_tracks: [{spec_names.track_id: "a"}]}
     recorder = Recorder(
-        respond(envelope(data={"taskId": "task-1"})),
-        respond(record("PENDING")),
-        respond(record("FIRST_SUCCESS")),
-        respond(record("SUCCESS", response={"sunoData": [{"id": "a"}]})),
+        respond(submitted()),
+        *(respond(record(step)) for step in steps),
+        respond(record(_success(), extra={spec_names.record_response: tracks})),
     )
     seen: list[str | None] = []
 
     async def progress(current: TaskRecord) -> None:
         seen.append(current.status_name)
 
-    async with make_async_client(recorder) as client:
-        final = await client.extend(custom_body(), on_progress=progress)
+    with anyio.fail_after(BOUND):
+        async with make_async_client(recorder) as client:
+            final = await client.extend(custom_body(), on_progress=progress)
     assert final.succeeded
     assert [track.id for track in final.tracks] == ["a"]
-    assert seen == ["PENDING", "FIRST_SUCCESS", "SUCCESS"]
-    assert fake_time.sleeps == [2.0, 3.0]
+    assert seen == [*steps, _success()]
+    assert fake_time.sleeps == list(itertools.islice(PollSchedule().intervals(), len(steps)))
 
 
 async def test_a_sync_progress_callback_works_too(make_async_client: MakeAsync) -> None:
     seen: list[str | None] = []
-    async with make_async_client(Recorder(respond(record("SUCCESS")))) as client:
-        await client.wait("task-1", on_progress=lambda r: seen.append(r.status_name))
-    assert seen == ["SUCCESS"]
+    with anyio.fail_after(BOUND):
+        async with make_async_client(Recorder(respond(record(_success())))) as client:
+            await client.wait("task-1", on_progress=lambda r: seen.append(r.status_name))
+    assert seen == [_success()]
 
 
 async def test_invalid_bodies_are_never_sent(make_async_client: MakeAsync) -> None:
-    recorder = Recorder(respond(envelope(data={"taskId": "t"})))
+    recorder = Recorder(respond(submitted("t")))
     async with make_async_client(recorder) as client:
         with pytest.raises(ValidationError):
-            await client.submit(custom_body(title=""))
+            await client.submit(custom_body({names().title: ""}))
     assert recorder.count == 0
 
 
 async def test_retry_after_is_honoured(make_async_client: MakeAsync, fake_time: FakeTime) -> None:
     recorder = Recorder(
-        respond(envelope(429, "slow"), status=429, headers={"Retry-After": "4"}), respond(record("SUCCESS"))
+        respond(envelope(code("code_rate_limited"), "slow"), status=429, headers={"Retry-After": "4"}),
+        respond(record(_success())),
     )
     async with make_async_client(recorder) as client:
         await client.get_record("task-1")
@@ -75,7 +91,7 @@ async def test_retry_after_is_honoured(make_async_client: MakeAsync, fake_time: 
 
 
 async def test_retries_are_bounded(make_async_client: MakeAsync) -> None:
-    recorder = Recorder(respond(envelope(455, "maintenance")))
+    recorder = Recorder(respond(envelope(code("code_maintenance"), "maintenance")))
     async with make_async_client(recorder, max_retries=1) as client:
         with pytest.raises(MaintenanceError):
             await client.get_record("task-1")
@@ -83,7 +99,7 @@ async def test_retries_are_bounded(make_async_client: MakeAsync) -> None:
 
 
 async def test_a_submit_that_may_have_landed_is_not_resent(make_async_client: MakeAsync) -> None:
-    recorder = Recorder(httpx.ReadTimeout("slow"), respond(envelope(data={"taskId": "t"})))
+    recorder = Recorder(httpx.ReadTimeout("slow"), respond(submitted("t")))
     async with make_async_client(recorder) as client:
         with pytest.raises(SubmitOutcomeUnknownError) as raised:
             await client.submit(custom_body())
@@ -92,36 +108,39 @@ async def test_a_submit_that_may_have_landed_is_not_resent(make_async_client: Ma
 
 
 async def test_a_submit_that_did_not_leave_is_resent(make_async_client: MakeAsync) -> None:
-    recorder = Recorder(httpx.ConnectError("refused"), respond(envelope(data={"taskId": "t"})))
+    recorder = Recorder(httpx.ConnectError("refused"), respond(submitted("t")))
     async with make_async_client(recorder) as client:
         assert await client.submit(custom_body()) == "t"
     assert recorder.count == 2
 
 
 async def test_opting_in_resends_an_uncertain_submit(make_async_client: MakeAsync) -> None:
-    recorder = Recorder(httpx.ReadTimeout("slow"), respond(envelope(data={"taskId": "t"})))
+    recorder = Recorder(httpx.ReadTimeout("slow"), respond(submitted("t")))
     async with make_async_client(recorder, retry_submit=True) as client:
         assert await client.submit(custom_body()) == "t"
 
 
 async def test_pending_with_an_error_code_fails(make_async_client: MakeAsync) -> None:
-    async with make_async_client(Recorder(respond(record("PENDING", errorCode=413)))) as client:
-        with pytest.raises(TaskFailedError) as raised:
-            await client.wait("task-1")
+    answer = record(extra={names().record_error_code: 413})
+    with anyio.fail_after(BOUND):
+        async with make_async_client(Recorder(respond(answer))) as client:
+            with pytest.raises(TaskFailedError) as raised:
+                await client.wait("task-1")
     assert raised.value.error_code == 413
 
 
 async def test_the_deadline_is_honoured(make_async_client: MakeAsync, fake_time: FakeTime) -> None:
-    async with make_async_client(Recorder(respond(record("PENDING")))) as client:
-        with pytest.raises(WaitTimeoutError):
-            await client.wait("task-1", timeout=30)
+    with anyio.fail_after(BOUND):
+        async with make_async_client(Recorder(respond(record()))) as client:
+            with pytest.raises(WaitTimeoutError):
+                await client.wait("task-1", timeout=30)
     assert sum(fake_time.sleeps) == pytest.approx(30)
 
 
 async def test_both_error_styles_give_the_same_class(make_async_client: MakeAsync) -> None:
     for answer in (
-        respond(envelope(429, "slow")),
-        respond(envelope(429, "slow"), status=429),
+        respond(envelope(code("code_rate_limited"), "slow")),
+        respond(envelope(code("code_rate_limited"), "slow"), status=429),
         respond(b"", status=429),
     ):
         async with make_async_client(Recorder(answer), max_retries=0) as client:
@@ -130,7 +149,7 @@ async def test_both_error_styles_give_the_same_class(make_async_client: MakeAsyn
 
 
 async def test_with_options_copy_shares_the_pool_and_does_not_close_it(make_async_client: MakeAsync) -> None:
-    recorder = Recorder(respond(record("SUCCESS")))
+    recorder = Recorder(respond(record(_success())))
     client = make_async_client(recorder)
     copy = client.with_options(timeout=99)
     await copy.get_record("task-1")
@@ -145,8 +164,9 @@ async def test_with_options_copy_shares_the_pool_and_does_not_close_it(make_asyn
 
 async def test_the_default_sleep_is_anyio_and_the_default_clock_is_monotonic() -> None:
     """Without injected hooks the async client still works (real but zero-length sleeps)."""
-    recorder = Recorder(respond(record("PENDING")), respond(record("SUCCESS")))
+    recorder = Recorder(respond(record()), respond(record(_success())))
     client = AsyncSunoClient(api_key=TOKEN, transport=httpx.MockTransport(recorder), poll=None)
-    async with client.with_options(poll=PollSchedule(initial=0.001, maximum=0.001)) as fast:
-        assert (await fast.wait("task-1")).succeeded
+    with anyio.fail_after(BOUND):
+        async with client.with_options(poll=PollSchedule(initial=0.001, maximum=0.001)) as fast:
+            assert (await fast.wait("task-1")).succeeded
     await client.close()

@@ -8,6 +8,7 @@ Hypothesis property adds arbitrary JSON on top.
 
 from __future__ import annotations
 
+import functools
 import json
 import random
 from collections import Counter
@@ -36,9 +37,11 @@ from suno_api import (
 )
 from suno_api._records import decode_record_response, decode_submit_response
 from suno_api._spec import effective_spec
+from suno_api.spec import names
 from suno_api_client.types import Unset
 from tests.bodies import custom_body
 from tests.client.client_support import TOKEN, envelope, load_payload, record
+from tests.spec_support import present
 
 SEED: Final = 20_251_123
 RESPONSES: Final = 10_000  # through the sync client: record-info and submit answers
@@ -53,12 +56,21 @@ KEYS: Final = sorted(
     }
     | {"code", "msg", "data", "extra", "personaModel", "operationType"}
 )
-WEIRD: Final[list[Any]] = [
-    None, True, False, 0, -1, 200, 401, 429, 455, 500, 531, "200", "429", "", " ", "null", 1.5, 200.0,
-    float("nan"), float("inf"), -float("inf"), 10**30, -(10**20), 2**64, "GENERATING", "FAILED", "SUCCESS",
-    "PENDING", "complete", "failed", [], {}, [None], {"x": None}, "é" * 3, "\x00", "2025-01-01 00:00:00",
-    1763169558062, "1e400", "-0", "119.5", "task-1", "https://cdn.example/a.mp3",
-]  # fmt: skip
+
+
+@functools.cache
+def weird() -> list[Any]:
+    """Values the fuzzer puts anywhere: odd types and numbers, and statuses and stages, known and not."""
+    spec_names = names()
+    return [
+        None, True, False, 0, -1, 200, 401, 429, 455, 500, 531, "200", "429", "", " ", "null", 1.5, 200.0,
+        float("nan"), float("inf"), -float("inf"), 10**30, -(10**20), 2**64, "GENERATING", "FAILED",
+        spec_names.status_success, spec_names.status_pending, spec_names.stage_complete, "failed", [], {}, [None],
+        {"x": None}, "é" * 3, "\x00", "2025-01-01 00:00:00", 1763169558062, "1e400", "-0", "119.5", "task-1",
+        "https://cdn.example/a.mp3",
+    ]  # fmt: skip
+
+
 STATUSES: Final = [200] * 40 + [
     201,
     204,
@@ -82,30 +94,57 @@ STATUSES: Final = [200] * 40 + [
 ]
 RETRY_AFTER: Final = ["1", "0", "-5", "soon", "1e999", "NaN", "Wed, 21 Oct 2015 07:28:00 GMT", "99999999999", ""]
 
-TRACK_CAMEL = {"id": "a", "audioUrl": "https://a", "streamAudioUrl": "", "imageUrl": "", "title": "", "tags": "",
-               "modelName": "chirp-auk-turbo", "createTime": 1763169558062, "duration": None, "prompt": ""}  # fmt: skip
+
+def track_camel() -> dict[str, Any]:
+    """A record-info track as documented."""
+    spec_names = names()
+    return {
+        spec_names.track_id: "a",
+        spec_names.track_audio_url: "https://a",
+        spec_names.track_stream_audio_url: "",
+        spec_names.track_image_url: "",
+        spec_names.track_title: "",
+        spec_names.track_tags: "",
+        spec_names.track_model_name: "chirp-auk-turbo",
+        spec_names.track_create_time: 1763169558062,
+        spec_names.track_duration: None,
+        spec_names.track_prompt: "",
+    }
+
+
+# A callback track as documented (its keys are snake_case, unlike record-info's).
 TRACK_SNAKE = {"id": "a", "audio_url": "https://a", "stream_audio_url": "", "image_url": "", "model_name": "chirp-v4",
                "createTime": "2025-01-01 00:00:00", "duration": 12.5}  # fmt: skip
 
 
 def record_templates() -> list[Any]:
+    spec_names = names()
+    pending = spec_names.status_pending
+    param = json.dumps({spec_names.model: spec_names.model_v4})
     return [
         load_payload("record-info-success-live.json"),
-        record("PENDING"),
+        record(pending),
         record("GENERATING", response=None),
-        record("FIRST_SUCCESS", response={"sunoData": [TRACK_CAMEL, TRACK_CAMEL]}),
-        record("PENDING", errorCode=413, errorMessage="matches an existing work", response={}),
-        record("GENERATE_AUDIO_FAILED", errorCode="501", errorMessage=None, param='{"model": "V4"}'),
+        *(
+            record(first, response={"sunoData": [track_camel(), track_camel()]})
+            for first in present("status_first_success")
+        ),
+        record(pending, errorCode=413, errorMessage="matches an existing work", response={}),
+        *(
+            record(failed, errorCode="501", errorMessage=None, param=param)
+            for failed in present("status_generate_audio_failed")
+        ),
         envelope(404, "not found"),
         envelope("455", "maintenance", None),
-        {"data": {"taskId": "x", "status": "SUCCESS"}},
+        {"data": {spec_names.record_task_id: "x", spec_names.record_status: spec_names.status_success}},
     ]
 
 
 def submit_templates() -> list[Any]:
+    task_id = names().submit_task_id
     return [
-        envelope(data={"taskId": "task-1"}),
-        {"code": "200", "data": {"taskId": 7}},
+        envelope(data={task_id: "task-1"}),
+        {"code": "200", "data": {task_id: 7}},
         envelope(422, "bad"),
         {"code": 200},
     ]
@@ -115,11 +154,15 @@ def callback_templates() -> list[Any]:
     def documented(stage: str, code: int, tracks: Any) -> dict[str, Any]:
         return {"code": code, "msg": "ok", "data": {"callbackType": stage, "task_id": "task-1", "data": tracks}}
 
+    # stage role: (code, tracks); a stage upstream removed is left out
+    stages = {
+        "stage_complete": (200, [TRACK_SNAKE, TRACK_SNAKE]),
+        "stage_text": (200, []),
+        "stage_first": (200, [TRACK_SNAKE, {"id": "", "audio_url": "", "duration": None}]),
+        "stage_error": (501, None),
+    }
     return [
-        documented("complete", 200, [TRACK_SNAKE, TRACK_SNAKE]),
-        documented("text", 200, []),
-        documented("first", 200, [TRACK_SNAKE, {"id": "", "audio_url": "", "duration": None}]),
-        documented("error", 501, None),
+        *(documented(stage, code, tracks) for role, (code, tracks) in stages.items() for stage in present(role)),
         documented("failed", 531, None),
         load_payload("callback-expected-by-a-client-success.json"),
         load_payload("callback-expected-by-a-client-failure.json"),
@@ -130,7 +173,7 @@ def callback_templates() -> list[Any]:
 def random_json(rng: random.Random, depth: int = 0) -> Any:
     roll = rng.random()
     if depth > 3 or roll < 0.6:
-        return rng.choice(WEIRD)
+        return rng.choice(weird())
     if roll < 0.8:
         return [random_json(rng, depth + 1) for _ in range(rng.randint(0, 3))]
     return {rng.choice(KEYS): random_json(rng, depth + 1) for _ in range(rng.randint(0, 3))}
@@ -188,8 +231,10 @@ def _optional(value: Any, *types: type) -> bool:
 
 
 def check_track(track: RecordTrack | CallbackTrack) -> None:
-    for name in ("id", "audio_url", "stream_audio_url", "image_url", "prompt", "model_name", "title", "tags"):
-        assert _optional(getattr(track, name), str), (name, getattr(track, name))
+    texts = (track.id, track.audio_url, track.stream_audio_url, track.image_url, track.prompt, track.model_name,
+             track.title, track.tags)  # fmt: skip
+    for index, value in enumerate(texts):
+        assert _optional(value, str), (index, value, track)
     assert _optional(track.create_time, int, str), track.create_time
     assert track.duration is None or _optional(track.duration, float), track.duration
     track.to_dict()
@@ -289,11 +334,11 @@ def test_ten_thousand_fuzzed_callbacks_decode_or_raise_typed_errors() -> None:
         if index % 5 == 0:
             # Signed for task-1 at a fixed time: valid whenever the mutation kept the task id and the bytes.
             headers = {
-                "X-Webhook-Timestamp": "1700000000",
-                "X-Webhook-Signature": compute_signature("s", "task-1", "1700000000"),
+                names().timestamp_header: "1700000000",
+                names().signature_header: compute_signature("s", "task-1", "1700000000"),
             }
             if rng.random() < 0.3:
-                headers = {key: rng.choice([str(v) for v in WEIRD]) for key in headers if rng.random() < 0.7}
+                headers = {key: rng.choice([str(v) for v in weird()]) for key in headers if rng.random() < 0.7}
             verify = partial(verify_webhook, content, headers, secret="s", now=1_700_000_100)
             outcomes["verify:" + outcome(verify, check_event, f"webhook case {index}")] += 1
     assert sum(v for k, v in outcomes.items() if k.startswith("parse:")) == CALLBACKS
@@ -323,13 +368,16 @@ async def test_fuzzed_answers_through_the_async_client_raise_only_typed_errors()
     assert outcomes["ok"] > 50, outcomes
 
 
-JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=10) | st.sampled_from(WEIRD),
-    lambda children: (
-        st.lists(children, max_size=4)
-        | st.dictionaries(st.sampled_from(KEYS) | st.text(max_size=5), children, max_size=5)
-    ),
-    max_leaves=25,
+# Deferred: the statuses among weird() are read when Hypothesis first draws, not at import.
+JSON_VALUES = st.deferred(
+    lambda: st.recursive(
+        st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=10) | st.sampled_from(weird()),
+        lambda children: (
+            st.lists(children, max_size=4)
+            | st.dictionaries(st.sampled_from(KEYS) | st.text(max_size=5), children, max_size=5)
+        ),
+        max_leaves=25,
+    )
 )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 import subprocess
 import sys
 import textwrap
@@ -29,9 +30,10 @@ from suno_api import (
     find_violations,
     validate_upload_extend,
 )
-from suno_api.spec import REQUEST_SCHEMA, schema
-from tests.bodies import custom_body
-from tests.client.client_support import TOKEN, Recorder, envelope, record, respond
+from suno_api.spec import REQUEST_SCHEMA, names, schema
+from tests.bodies import custom_body, field
+from tests.client.client_support import TOKEN, Recorder, envelope, record, respond, submitted
+from tests.spec_support import present
 
 
 def never_called(request: httpx.Request) -> httpx.Response:
@@ -46,20 +48,27 @@ def _violations(body: Any) -> dict[str, str]:
 # --- finding 4: bodies that cannot be sent ---------------------------------------------------------------
 
 
+def _unsendable(case: str) -> tuple[str, Any, str]:
+    """A field, a value JSON cannot carry in it, and the rule the violation names."""
+    spec_names = names()
+    return {
+        "NaN weight": (spec_names.audio_weight, float("nan"), "json.finite-number"),
+        "-inf weight": (spec_names.style_weight, float("-inf"), "json.finite-number"),
+        "lone surrogate": (spec_names.title, "Peaceful \ud800 Piano", "json.unicode"),
+        "bytes": (spec_names.style, b"Classical", "json.type"),
+        "a set": (spec_names.prompt, {"la", "lu"}, "json.type"),
+        "a datetime": (spec_names.title, datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC), "json.type"),
+        "NaN in a field the spec lacks": ("extra", float("nan"), "json.finite-number"),
+    }[case]
+
+
 @pytest.mark.parametrize(
-    ("field", "value", "rule_id"),
-    [
-        ("audioWeight", float("nan"), "json.finite-number"),
-        ("styleWeight", float("-inf"), "json.finite-number"),
-        ("title", "Peaceful \ud800 Piano", "json.unicode"),
-        ("style", b"Classical", "json.type"),
-        ("prompt", {"la", "lu"}, "json.type"),
-        ("title", datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC), "json.type"),
-        ("extra", float("nan"), "json.finite-number"),
-    ],
+    "case",
+    ["NaN weight", "-inf weight", "lone surrogate", "bytes", "a set", "a datetime", "NaN in a field the spec lacks"],
 )
-def test_values_json_cannot_carry_are_violations_naming_the_field(field: str, value: Any, rule_id: str) -> None:
-    assert _violations(custom_body(**{field: value})) == {field: rule_id}
+def test_values_json_cannot_carry_are_violations_naming_the_field(case: str) -> None:
+    key, value, rule_id = _unsendable(case)
+    assert _violations(custom_body({key: value})) == {key: rule_id}
 
 
 def test_non_string_keys_are_a_violation_not_a_crash() -> None:
@@ -71,16 +80,16 @@ def test_a_body_nested_ten_thousand_deep_is_a_violation_not_a_recursion_error() 
     deep: Any = "bottom"
     for _ in range(10_000):
         deep = {"x": deep}
-    found = find_violations(custom_body(extra=deep))
+    found = find_violations(custom_body({"extra": deep}))
     assert [violation.rule_id for violation in found] == ["json.depth"]
     assert found[0].field.startswith("extra.x.x")
 
 
 def test_an_unsendable_body_is_never_sent(make_client: Callable[..., SunoClient]) -> None:
     with pytest.raises(ValidationError) as raised:
-        make_client(never_called).submit(custom_body(title="\udfff"))
+        make_client(never_called).submit(custom_body({names().title: "\udfff"}))
     assert raised.value.rule_ids == ("json.unicode",)
-    assert "title" in str(raised.value)
+    assert names().title in str(raised.value)
 
 
 def _uri_fields() -> list[str]:
@@ -89,20 +98,20 @@ def _uri_fields() -> list[str]:
 
 
 def test_the_uri_fields_are_the_ones_upstream_documents() -> None:
-    assert sorted(_uri_fields()) == ["callBackUrl", "uploadUrl"]
+    assert sorted(_uri_fields()) == sorted([field("callback_url"), field("upload_url")])
 
 
 @pytest.mark.parametrize("field", _uri_fields())
 @pytest.mark.parametrize("url", ["file:///etc/passwd", "mailto:me@example.com", "javascript:alert(1)", "ftp://x/y"])
 def test_uri_fields_must_be_http_urls(field: str, url: str) -> None:
     """`format: uri` admits these; the service can neither fetch from nor post to them (ERRATA E-19)."""
-    assert _violations(custom_body(**{field: url})) == {field: "url.http-scheme"}
+    assert _violations(custom_body({field: url})) == {field: "url.http-scheme"}
 
 
 @pytest.mark.parametrize("field", _uri_fields())
 def test_the_scheme_caution_is_the_clients_own(field: str, make_client: Callable[..., SunoClient]) -> None:
     """The mock and the suite judge by the spec and its rules: find_violations alone does not apply it."""
-    body = custom_body(**{field: "file:///etc/passwd"})
+    body = custom_body({field: "file:///etc/passwd"})
     assert find_violations(body) == []
     with pytest.raises(ValidationError, match=r"url\.http-scheme"):
         validate_upload_extend(body)
@@ -112,8 +121,8 @@ def test_the_scheme_caution_is_the_clients_own(field: str, make_client: Callable
 
 @pytest.mark.parametrize("field", _uri_fields())
 def test_uri_fields_accept_http_and_https(field: str) -> None:
-    assert _violations(custom_body(**{field: "http://example.com/a.mp3"})) == {}
-    assert _violations(custom_body(**{field: "HTTPS://example.com/a.mp3"})) == {}
+    assert _violations(custom_body({field: "http://example.com/a.mp3"})) == {}
+    assert _violations(custom_body({field: "HTTPS://example.com/a.mp3"})) == {}
 
 
 @pytest.mark.parametrize("duration", [float("nan"), float("inf"), 0.0, -3.0])
@@ -132,21 +141,28 @@ def test_an_api_key_httpx_cannot_send_is_a_configuration_error(key: str) -> None
 # --- finding 7: decoding and mapping ---------------------------------------------------------------------
 
 
+def _snake_case(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+def _submit_answer(place: str) -> dict[str, Any]:
+    """A submit answer with the id in one of the places real answers put it (spec/ERRATA.md E-18)."""
+    documented = names().submit_task_id
+    snake = _snake_case(documented)
+    return {
+        "data, snake_case": envelope(data={snake: "id-1"}),
+        "root": {**envelope(), documented: "id-1"},
+        "root, snake_case": {**envelope(), snake: "id-1"},
+        "null data, root": {**envelope(data=None), documented: "id-1"},
+        "documented place wins": envelope(data={documented: "id-1", snake: "other"}),
+    }[place]
+
+
 @pytest.mark.parametrize(
-    "answer",
-    [
-        envelope(data={"task_id": "id-1"}),
-        {"code": 200, "msg": "success", "taskId": "id-1"},
-        {"code": 200, "msg": "success", "task_id": "id-1"},
-        {"code": 200, "msg": "success", "data": None, "taskId": "id-1"},
-        envelope(data={"taskId": "id-1", "task_id": "other"}),
-    ],
-    ids=["data.task_id", "root taskId", "root task_id", "null data, root taskId", "documented place wins"],
+    "place", ["data, snake_case", "root", "root, snake_case", "null data, root", "documented place wins"]
 )
-def test_the_submit_id_is_found_where_real_answers_put_it(
-    answer: dict[str, Any], make_client: Callable[..., SunoClient]
-) -> None:
-    assert make_client(Recorder(respond(answer))).submit(custom_body()) == "id-1"
+def test_the_submit_id_is_found_where_real_answers_put_it(place: str, make_client: Callable[..., SunoClient]) -> None:
+    assert make_client(Recorder(respond(_submit_answer(place)))).submit(custom_body()) == "id-1"
 
 
 def test_a_submit_answer_without_any_id_still_leaves_the_outcome_unknown(
@@ -157,7 +173,7 @@ def test_a_submit_answer_without_any_id_still_leaves_the_outcome_unknown(
 
 
 def test_430_call_frequency_is_retried_like_429(make_client: Callable[..., SunoClient]) -> None:
-    recorder = Recorder(respond(envelope(430, "call frequency too high")), respond(envelope(data={"taskId": "t"})))
+    recorder = Recorder(respond(envelope(430, "call frequency too high")), respond(submitted("t")))
     assert make_client(recorder).submit(custom_body()) == "t"
     assert recorder.count == 2
 
@@ -174,7 +190,7 @@ def test_documented_refusals_are_refusals_not_a_task_that_may_exist(
 
 
 def test_an_error_without_an_envelope_keeps_the_servers_json_message(make_client: Callable[..., SunoClient]) -> None:
-    answer = respond({"error": "task not found"}, status=404)
+    answer = respond({"error": "task not found"}, status=404)  # spec-literal: a bare JSON error's key, not the stage
     with pytest.raises(NotFoundError) as raised:
         make_client(Recorder(answer), max_retries=0).get_record("task-1")
     assert str(raised.value) == "[404] (HTTP 404) for task task-1: task not found."
@@ -182,11 +198,11 @@ def test_an_error_without_an_envelope_keeps_the_servers_json_message(make_client
 
 def test_get_record_refuses_the_record_of_another_task(make_client: Callable[..., SunoClient]) -> None:
     with pytest.raises(ResponseDecodeError, match="not of 'task-1'"):
-        make_client(Recorder(respond(record("SUCCESS", task_id="someone-else")))).get_record("task-1")
+        make_client(Recorder(respond(record(names().status_success, task_id="someone-else")))).get_record("task-1")
 
 
 def test_get_record_accepts_a_numeric_id_equal_to_the_one_asked_for(make_client: Callable[..., SunoClient]) -> None:
-    answer = envelope(data={"taskId": 42, "status": "SUCCESS"})
+    answer = envelope(data={names().record_task_id: 42, names().record_status: names().status_success})
     assert make_client(Recorder(respond(answer))).get_record("42").task_id == "42"
 
 
@@ -201,12 +217,14 @@ _WITHOUT_MEMBERS = textwrap.dedent(
     import suno_api_client.models.task_record as task_record
     import suno_api_client.models.task_status as task_status
 
-    def without(cls, *names):
-        return enum.StrEnum(cls.__name__, {m.name: m.value for m in cls if m.name not in names})
+    given = json.loads(sys.argv[1])
+
+    def without(cls, *values):
+        return enum.StrEnum(cls.__name__, {m.name: m.value for m in cls if m.value not in values})
 
     # What a regeneration from a spec that dropped these values would give.
-    status = without(task_status.TaskStatus, "CALLBACK_EXCEPTION", "SUCCESS")
-    stage = without(callback_type.CallbackType, "COMPLETE", "ERROR")
+    status = without(task_status.TaskStatus, given["failure"], given["success"])
+    stage = without(callback_type.CallbackType, given["final_stage"], given["error_stage"])
     for module in (models, task_status, task_record):
         module.TaskStatus = status
     for module in (models, callback_type, callback_data):
@@ -215,29 +233,56 @@ _WITHOUT_MEMBERS = textwrap.dedent(
     import suno_api  # must not touch a removed member at import time
 
     def record(status):
-        return {"code": 200, "data": {"taskId": "t", "status": status}}
+        return {given["code"]: 200, given["data"]: {given["task_id"]: "t", given["status"]: status}}
 
     def callback(stage):
-        return {"code": 200, "data": {"callbackType": stage, "task_id": "t", "data": []}}
+        data = {given["stage"]: stage, given["callback_task_id"]: "t", given["tracks"]: []}
+        return {given["callback_code"]: 200, given["callback_data"]: data}
 
     print(json.dumps({
-        "exception_failed": suno_api.parse_record_info(record("CALLBACK_EXCEPTION")).failed,
-        "success_succeeded": suno_api.parse_record_info(record("SUCCESS")).succeeded,
-        "complete_succeeded": suno_api.parse_callback(callback("complete")).succeeded,
-        "error_failed": suno_api.parse_callback(callback("error")).failed,
+        "failure_failed": suno_api.parse_record_info(record(given["failure"])).failed,
+        "success_succeeded": suno_api.parse_record_info(record(given["success"])).succeeded,
+        "complete_succeeded": suno_api.parse_callback(callback(given["final_stage"])).succeeded,
+        "error_failed": suno_api.parse_callback(callback(given["error_stage"])).failed,
     }))
     """
 )
 
 
+def _removed_and_keys() -> dict[str, str]:
+    """The members the script removes, and the keys its bodies use, for the script's argument."""
+    spec_names = names()
+    # A failure status upstream still lists (issue 13's example was CALLBACK_EXCEPTION, which may be gone).
+    failure = present("status_callback_exception", "status_generate_audio_failed", "status_create_task_failed")[0]
+    return {
+        "failure": failure,
+        "success": spec_names.status_success,
+        "final_stage": spec_names.stage_complete,
+        "error_stage": spec_names.stage_error,
+        "code": spec_names.envelope_code,
+        "data": spec_names.envelope_data,
+        "task_id": spec_names.record_task_id,
+        "status": spec_names.record_status,
+        "callback_code": spec_names.callback_code,
+        "callback_data": spec_names.callback_data,
+        "stage": spec_names.callback_type,
+        "callback_task_id": spec_names.callback_task_id,
+        "tracks": spec_names.callback_tracks,
+    }
+
+
 def test_import_and_decoding_survive_a_removed_enum_member() -> None:
     """Hand-written modules look statuses and stages up by value, so a missing member breaks nothing."""
     result = subprocess.run(  # noqa: S603 - this interpreter, running the fixed script above
-        [sys.executable, "-c", _WITHOUT_MEMBERS], capture_output=True, text=True, check=False, timeout=60
+        [sys.executable, "-c", _WITHOUT_MEMBERS, json.dumps(_removed_and_keys())],
+        capture_output=True,
+        text=True,  # spec-literal: subprocess.run's keyword, not the callback stage
+        check=False,
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == {
-        "exception_failed": True,
+        "failure_failed": True,
         "success_succeeded": True,
         "complete_succeeded": True,
         "error_failed": True,

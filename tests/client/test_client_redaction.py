@@ -28,8 +28,9 @@ from suno_api import (
     is_loopback_host,
     redact,
 )
+from suno_api.spec import names
 from tests.bodies import custom_body
-from tests.client.client_support import TOKEN, Recorder, envelope, record, respond
+from tests.client.client_support import TOKEN, Recorder, record, respond, submitted
 
 # A key with characters that JSON and URLs escape: `/` (`\/`), `"` (`\"`), `\` (`\\`).
 ODD_KEY = 'sk-LEAK/CANARY"q\\z-0123456789'
@@ -122,18 +123,25 @@ def test_excerpt_is_cut_after_redaction_and_never_keeps_a_fragment() -> None:
 
 def test_a_one_letter_key_does_not_corrupt_the_data(make_client: Callable[..., SunoClient]) -> None:
     """With key `x`, https://example.com stays https://example.com (it became e[redacted]ample.com)."""
-    track = {"id": "t1", "audioUrl": "https://example.com/x.mp3", "title": "x"}
-    answer = record("SUCCESS", response={"taskId": "task-1", "sunoData": [track]})
+    spec_names = names()
+    track = {
+        spec_names.track_id: "t1",
+        spec_names.track_audio_url: "https://example.com/x.mp3",
+        spec_names.track_title: "x",
+    }
+    response = {spec_names.response_task_id: "task-1", spec_names.response_tracks: [track]}
+    answer = record(spec_names.status_success, extra={spec_names.record_response: response})
     fetched = make_client(Recorder(respond(answer)), api_key="x").get_record("task-1")
     assert fetched.tracks[0].audio_url == "https://example.com/x.mp3"
-    assert fetched.raw["response"]["sunoData"][0]["audioUrl"] == "https://example.com/x.mp3"
+    raw_track = fetched.raw[spec_names.record_response][spec_names.response_tracks][0]
+    assert raw_track[spec_names.track_audio_url] == "https://example.com/x.mp3"
 
 
 def test_a_key_that_is_a_word_of_the_envelope_does_not_break_a_submit(
     make_client: Callable[..., SunoClient],
 ) -> None:
     """With key `a`, the word `data` is not rewritten, so a successful submit is a success."""
-    client = make_client(Recorder(respond(envelope(data={"taskId": "abc-a"}))), api_key="a")
+    client = make_client(Recorder(respond(submitted("abc-a"))), api_key="a")
     assert client.submit(custom_body()) == "abc-a"
 
 
@@ -187,8 +195,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         self.server.seen.append(dict(self.headers))  # type: ignore[attr-defined]
-        task_id = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query).get("taskId", ["task-1"])[0]
-        body = json.dumps(record("SUCCESS", task_id=task_id)).encode()
+        query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
+        task_id = query.get(names().task_id_param, ["task-1"])[0]
+        body = json.dumps(record(names().status_success, task_id=task_id)).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))

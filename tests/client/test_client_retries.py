@@ -22,15 +22,22 @@ from suno_api import (
     SubmitOutcomeUnknownError,
     SunoClient,
 )
+from suno_api.spec import names
 from tests.bodies import custom_body
-from tests.client.client_support import FakeTime, Recorder, envelope, record, respond
+from tests.client.client_support import FakeTime, Handler, Recorder, code, coded, envelope, record, respond, submitted
+from tests.spec_support import present
 
-OK_RECORD = respond(record("SUCCESS"))
-OK_SUBMIT = respond(envelope(data={"taskId": "task-1"}))
+
+def ok_record() -> httpx.Response:
+    return respond(record(names().status_success))
+
+
+def ok_submit() -> httpx.Response:
+    return respond(submitted())
 
 
 def server_error() -> httpx.Response:
-    return respond(envelope(500, "internal"), status=500)
+    return respond(envelope(code("code_server_error"), "internal"), status=500)
 
 
 # --- reads are retried freely ---------------------------------------------------------------------------------
@@ -39,7 +46,7 @@ def server_error() -> httpx.Response:
 def test_read_is_retried_with_exponential_backoff_and_jitter(
     make_client: Callable[..., SunoClient], fake_time: FakeTime
 ) -> None:
-    recorder = Recorder(server_error(), server_error(), OK_RECORD)
+    recorder = Recorder(server_error(), server_error(), ok_record())
     assert make_client(recorder).get_record("task-1").succeeded
     assert recorder.count == 3
     first, second = fake_time.sleeps
@@ -51,9 +58,9 @@ def test_read_is_retried_with_exponential_backoff_and_jitter(
 @pytest.mark.parametrize(
     "failure",
     [
-        respond(envelope(429, "slow down")),
-        respond(envelope(455, "maintenance")),
-        respond(envelope(500, "internal")),
+        coded("code_rate_limited", "slow down"),
+        coded("code_maintenance", "maintenance"),
+        coded("code_server_error", "internal"),
         respond(b"<html>bad gateway</html>", status=502),
         respond(b"", status=503),
         httpx.ConnectError("refused"),
@@ -63,19 +70,37 @@ def test_read_is_retried_with_exponential_backoff_and_jitter(
     ids=["429", "455", "500-envelope", "502", "503", "connect-error", "read-timeout", "dropped"],
 )
 def test_read_is_retried_on_transient_failures(
-    failure: httpx.Response | Exception, make_client: Callable[..., SunoClient]
+    failure: httpx.Response | Exception | Handler, make_client: Callable[..., SunoClient]
 ) -> None:
-    recorder = Recorder(failure, OK_RECORD)
+    recorder = Recorder(failure, ok_record())
     assert make_client(recorder).get_record("task-1").succeeded
     assert recorder.count == 2
 
 
-@pytest.mark.parametrize("code", [401, 402, 404, 409, 422, 451, 501, 531])
-def test_answers_that_would_not_change_are_not_retried(code: int, make_client: Callable[..., SunoClient]) -> None:
-    recorder = Recorder(respond(envelope(code, "no")), OK_RECORD)
+FINAL = [
+    *map(
+        int,
+        present(
+            "code_unauthorized",
+            "code_insufficient_credits",
+            "code_not_found",
+            "code_conflict",
+            "code_validation_error",
+            "code_fetch_failed",
+        ),
+    ),
+    501,  # refusals upstream documents outside the enum (spec/ERRATA.md E-17)
+    531,
+]
+"""Answer codes that a retry would not change."""
+
+
+@pytest.mark.parametrize("final", FINAL)
+def test_answers_that_would_not_change_are_not_retried(final: int, make_client: Callable[..., SunoClient]) -> None:
+    recorder = Recorder(respond(envelope(final, "no")), ok_record())
     with pytest.raises(APIError) as raised:
         make_client(recorder).get_record("task-1")
-    assert raised.value.code == code
+    assert raised.value.code == final
     assert recorder.count == 1
 
 
@@ -112,14 +137,20 @@ def test_persistent_timeouts_end_in_a_timeout_error(make_client: Callable[..., S
 def test_retry_after_seconds_are_honoured_exactly(
     header: str, expected: float, make_client: Callable[..., SunoClient], fake_time: FakeTime
 ) -> None:
-    recorder = Recorder(respond(envelope(429, "slow down"), status=429, headers={"Retry-After": header}), OK_RECORD)
+    recorder = Recorder(
+        respond(envelope(code("code_rate_limited"), "slow down"), status=429, headers={"Retry-After": header}),
+        ok_record(),
+    )
     make_client(recorder).get_record("task-1")
     assert fake_time.sleeps == [expected]
 
 
 def test_retry_after_as_an_http_date_is_honoured(make_client: Callable[..., SunoClient], fake_time: FakeTime) -> None:
     when = email.utils.formatdate(time.time() + 30, usegmt=True)
-    recorder = Recorder(respond(envelope(429, "slow down"), status=429, headers={"Retry-After": when}), OK_RECORD)
+    recorder = Recorder(
+        respond(envelope(code("code_rate_limited"), "slow down"), status=429, headers={"Retry-After": when}),
+        ok_record(),
+    )
     make_client(recorder).get_record("task-1")
     (slept,) = fake_time.sleeps
     assert 25 <= slept <= 31
@@ -128,7 +159,9 @@ def test_retry_after_as_an_http_date_is_honoured(make_client: Callable[..., Suno
 def test_retry_after_on_a_maintenance_answer_is_honoured(
     make_client: Callable[..., SunoClient], fake_time: FakeTime
 ) -> None:
-    recorder = Recorder(respond(envelope(455, "maintenance"), headers={"retry-after": "12"}), OK_RECORD)
+    recorder = Recorder(
+        respond(envelope(code("code_maintenance"), "maintenance"), headers={"retry-after": "12"}), ok_record()
+    )
     make_client(recorder).get_record("task-1")
     assert fake_time.sleeps == [12.0]
 
@@ -136,7 +169,7 @@ def test_retry_after_on_a_maintenance_answer_is_honoured(
 def test_rate_limit_in_a_200_envelope_without_header_backs_off(
     make_client: Callable[..., SunoClient], fake_time: FakeTime
 ) -> None:
-    recorder = Recorder(respond(envelope(429, "slow down")), OK_RECORD)
+    recorder = Recorder(respond(envelope(code("code_rate_limited"), "slow down")), ok_record())
     make_client(recorder).get_record("task-1")
     (slept,) = fake_time.sleeps
     assert 0.5 <= slept <= 1.0
@@ -145,7 +178,10 @@ def test_rate_limit_in_a_200_envelope_without_header_backs_off(
 def test_a_retry_after_too_long_to_sleep_through_is_raised_with_its_value(
     make_client: Callable[..., SunoClient], fake_time: FakeTime
 ) -> None:
-    recorder = Recorder(respond(envelope(429, "slow down"), status=429, headers={"Retry-After": "3600"}), OK_RECORD)
+    recorder = Recorder(
+        respond(envelope(code("code_rate_limited"), "slow down"), status=429, headers={"Retry-After": "3600"}),
+        ok_record(),
+    )
     with pytest.raises(RateLimitError) as raised:
         make_client(recorder).get_record("task-1")
     assert raised.value.retry_after == 3600
@@ -157,7 +193,10 @@ def test_a_retry_after_too_long_to_sleep_through_is_raised_with_its_value(
 def test_a_malformed_retry_after_falls_back_to_backoff(
     header: str, make_client: Callable[..., SunoClient], fake_time: FakeTime
 ) -> None:
-    recorder = Recorder(respond(envelope(429, "slow down"), status=429, headers={"Retry-After": header}), OK_RECORD)
+    recorder = Recorder(
+        respond(envelope(code("code_rate_limited"), "slow down"), status=429, headers={"Retry-After": header}),
+        ok_record(),
+    )
     make_client(recorder).get_record("task-1")
     (slept,) = fake_time.sleeps
     assert 0 <= slept <= 1.0
@@ -165,7 +204,7 @@ def test_a_malformed_retry_after_falls_back_to_backoff(
 
 def test_retries_are_logged(make_client: Callable[..., SunoClient], caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level("WARNING", logger="suno_api")
-    make_client(Recorder(server_error(), OK_RECORD)).get_record("task-1")
+    make_client(Recorder(server_error(), ok_record())).get_record("task-1")
     (line,) = [r.getMessage() for r in caplog.records if r.name == "suno_api"]
     assert "retrying in" in line
     assert "attempt 2 of 3" in line
@@ -182,7 +221,7 @@ def test_retries_are_logged(make_client: Callable[..., SunoClient], caplog: pyte
 def test_submit_is_resent_when_the_request_provably_did_not_leave(
     failure: Exception, make_client: Callable[..., SunoClient]
 ) -> None:
-    recorder = Recorder(failure, OK_SUBMIT)
+    recorder = Recorder(failure, ok_submit())
     assert make_client(recorder).submit(custom_body()) == "task-1"
     assert recorder.count == 2
 
@@ -190,17 +229,17 @@ def test_submit_is_resent_when_the_request_provably_did_not_leave(
 @pytest.mark.parametrize(
     "refusal",
     [
-        respond(envelope(429, "slow down")),
-        respond(envelope(429, "slow down"), status=429, headers={"Retry-After": "1"}),
-        respond(envelope(455, "maintenance")),
+        coded("code_rate_limited", "slow down"),
+        coded("code_rate_limited", "slow down", status=429, headers={"Retry-After": "1"}),
+        coded("code_maintenance", "maintenance"),
     ],
     ids=["429-envelope", "429-http", "455"],
 )
 def test_submit_is_resent_after_an_answer_that_created_nothing(
-    refusal: httpx.Response, make_client: Callable[..., SunoClient]
+    refusal: Handler, make_client: Callable[..., SunoClient]
 ) -> None:
     """429 and 455 are the service refusing to take the request: no task exists, resending is safe."""
-    recorder = Recorder(refusal, OK_SUBMIT)
+    recorder = Recorder(refusal, ok_submit())
     assert make_client(recorder).submit(custom_body()) == "task-1"
     assert recorder.count == 2
 
@@ -212,18 +251,18 @@ def test_submit_is_resent_after_an_answer_that_created_nothing(
         (httpx.WriteTimeout("slow"), APITimeoutError),
         (httpx.RemoteProtocolError("peer closed connection without response"), APIConnectionError),
         (httpx.ReadError("connection reset"), APIConnectionError),
-        (server_error(), ServerError),
-        (respond(envelope(500, "internal")), ServerError),
+        (coded("code_server_error", "internal", status=500), ServerError),
+        (coded("code_server_error", "internal"), ServerError),
         (respond(b"<html>bad gateway</html>", status=502), ServerError),
         (respond(b"<html>welcome to the hotel wifi</html>"), ResponseDecodeError),
-        (respond(envelope(200, "success", data={})), ResponseDecodeError),
+        (respond(envelope(data={})), ResponseDecodeError),
     ],
     ids=["read-timeout", "write-timeout", "dropped", "reset", "500", "500-envelope", "502", "not-json", "no-task-id"],
 )
 def test_submit_that_may_have_landed_is_not_resent(
-    failure: httpx.Response | Exception, cause: type[Exception], make_client: Callable[..., SunoClient]
+    failure: httpx.Response | Exception | Handler, cause: type[Exception], make_client: Callable[..., SunoClient]
 ) -> None:
-    recorder = Recorder(failure, OK_SUBMIT)
+    recorder = Recorder(failure, ok_submit())
     with pytest.raises(SubmitOutcomeUnknownError) as raised:
         make_client(recorder).submit(custom_body())
     assert recorder.count == 1
@@ -236,7 +275,7 @@ def test_submit_that_may_have_landed_is_not_resent(
 
 
 def test_submit_is_resent_after_an_unknown_outcome_only_when_opted_in(make_client: Callable[..., SunoClient]) -> None:
-    recorder = Recorder(httpx.ReadTimeout("slow"), OK_SUBMIT)
+    recorder = Recorder(httpx.ReadTimeout("slow"), ok_submit())
     assert make_client(recorder, retry_submit=True).submit(custom_body()) == "task-1"
     assert recorder.count == 2
 
@@ -251,7 +290,7 @@ def test_opted_in_resends_are_still_bounded_and_still_reported(make_client: Call
 
 
 def test_a_refused_submit_raises_its_own_error_not_an_unknown_outcome(make_client: Callable[..., SunoClient]) -> None:
-    recorder = Recorder(respond(envelope(422, "uploadUrl unreachable")))
+    recorder = Recorder(respond(envelope(code("code_validation_error"), "uploadUrl unreachable")))
     with pytest.raises(RequestRejectedError):
         make_client(recorder).submit(custom_body())
     assert recorder.count == 1
@@ -259,7 +298,7 @@ def test_a_refused_submit_raises_its_own_error_not_an_unknown_outcome(make_clien
 
 def test_a_submit_rate_limited_until_the_end_is_a_rate_limit_error(make_client: Callable[..., SunoClient]) -> None:
     """The outcome is known (nothing was created), so it is not reported as unknown."""
-    recorder = Recorder(respond(envelope(429, "slow down")))
+    recorder = Recorder(respond(envelope(code("code_rate_limited"), "slow down")))
     with pytest.raises(RateLimitError):
         make_client(recorder).submit(custom_body())
     assert recorder.count == 3
@@ -275,11 +314,11 @@ def test_a_submit_that_cannot_connect_at_all_is_a_connection_error(make_client: 
 
 def test_maintenance_on_every_attempt_is_a_maintenance_error(make_client: Callable[..., SunoClient]) -> None:
     with pytest.raises(MaintenanceError):
-        make_client(Recorder(respond(envelope(455, "maintenance")))).get_record("task-1")
+        make_client(Recorder(respond(envelope(code("code_maintenance"), "maintenance")))).get_record("task-1")
 
 
 def test_auth_failure_on_submit_is_not_retried(make_client: Callable[..., SunoClient]) -> None:
-    recorder = Recorder(respond(envelope(401, "Unauthorized"), status=401))
+    recorder = Recorder(respond(envelope(code("code_unauthorized"), "Unauthorized"), status=401))
     with pytest.raises(AuthenticationError):
         make_client(recorder).submit(custom_body())
     assert recorder.count == 1
@@ -288,7 +327,7 @@ def test_auth_failure_on_submit_is_not_retried(make_client: Callable[..., SunoCl
 def test_a_server_error_asking_for_a_long_wait_is_not_slept_through(
     make_client: Callable[..., SunoClient], fake_time: FakeTime
 ) -> None:
-    recorder = Recorder(respond(b"", status=503, headers={"Retry-After": "3600"}), OK_RECORD)
+    recorder = Recorder(respond(b"", status=503, headers={"Retry-After": "3600"}), ok_record())
     with pytest.raises(ServerError) as raised:
         make_client(recorder).get_record("task-1")
     assert raised.value.retry_after == 3600
@@ -297,7 +336,7 @@ def test_a_server_error_asking_for_a_long_wait_is_not_slept_through(
 
 def test_extend_keeps_the_task_id_when_waiting_fails(make_client: Callable[..., SunoClient]) -> None:
     """The task exists and spent credits: the error says which one, so it is waited for, not resubmitted."""
-    recorder = Recorder(OK_SUBMIT, httpx.ReadTimeout("slow"))
+    recorder = Recorder(ok_submit(), httpx.ReadTimeout("slow"))
     with pytest.raises(APITimeoutError) as raised:
         make_client(recorder).extend(custom_body())
     assert any("the task was created: task-1" in note for note in raised.value.__notes__)

@@ -20,8 +20,17 @@ from suno_api import (
     TransportError,
 )
 from suno_api._spec import default_base_url
+from suno_api.spec import names
 from tests.bodies import custom_body
-from tests.client.client_support import TOKEN, Recorder, envelope, record, respond
+from tests.client.client_support import TOKEN, Recorder, code, envelope, record, respond
+from tests.spec_support import present
+
+
+def _failed(message: str) -> dict[str, object]:
+    """The record of a task that failed with ``message``, under a failure status upstream still lists."""
+    spec_names = names()
+    status = present("status_generate_audio_failed", "status_create_task_failed", "status_callback_exception")[0]
+    return record(status, extra={spec_names.record_error_message: message})
 
 
 def never_called(request: httpx.Request) -> httpx.Response:
@@ -74,7 +83,8 @@ def test_requests_go_to_the_configured_base_url_with_a_path_prefix() -> None:
     with SunoClient(api_key=TOKEN, base_url="https://proxy.example/kie/", transport=httpx.MockTransport(recorder)) as c:
         c.get_record("t 1")
     (sent,) = recorder.requests
-    assert str(sent.url) == "https://proxy.example/kie/api/v1/generate/record-info?taskId=t+1"
+    spec_names = names()
+    assert str(sent.url) == f"https://proxy.example/kie{spec_names.record_info_path}?{spec_names.task_id_param}=t+1"
 
 
 def test_the_environment_is_read_when_a_client_is_built_not_at_import(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -196,7 +206,7 @@ def _scenario_errors(make_client: Callable[..., SunoClient]) -> list[BaseExcepti
 
     def echo(request: httpx.Request) -> httpx.Response:
         auth = request.headers["Authorization"]
-        return respond(envelope(401, f"bad token {auth}"), status=401, headers={"X-Echo": auth})
+        return respond(envelope(code("code_unauthorized"), f"bad token {auth}"), status=401, headers={"X-Echo": auth})
 
     def echo_garbage(request: httpx.Request) -> httpx.Response:
         return respond(f"<html>{request.headers['Authorization']}</html>".encode())
@@ -207,7 +217,7 @@ def _scenario_errors(make_client: Callable[..., SunoClient]) -> list[BaseExcepti
         lambda: make_client(Recorder(echo_garbage)).get_record("task-1"),
         lambda: make_client(Recorder(httpx.ReadTimeout(f"slow {TOKEN}"))).submit(custom_body()),
         lambda: make_client(Recorder(httpx.ConnectError(f"refused {TOKEN}"))).get_record("task-1"),
-        lambda: make_client(Recorder(respond(record("GENERATE_AUDIO_FAILED", errorMessage=TOKEN)))).wait("task-1"),
+        lambda: make_client(Recorder(respond(_failed(TOKEN)))).wait("task-1"),
     ]
     errors: list[BaseException] = []
     for scenario in scenarios:
@@ -247,7 +257,7 @@ def test_a_record_echoing_the_token_is_kept_as_sent_and_only_messages_are_redact
     make_client: Callable[..., SunoClient],
 ) -> None:
     """Data is never rewritten: the record keeps what the service sent; the failure's message hides the key."""
-    leaky = respond(record("GENERATE_AUDIO_FAILED", errorMessage=f"your key is {TOKEN}"))
+    leaky = respond(_failed(f"your key is {TOKEN}"))
     client = make_client(Recorder(leaky))
     assert client.get_record("task-1").error_message_value == f"your key is {TOKEN}"
     with pytest.raises(TaskFailedError) as raised:
@@ -260,7 +270,7 @@ def test_requests_are_logged_with_the_authorization_header_redacted(
     make_client: Callable[..., SunoClient], caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG, logger="suno_api")
-    make_client(Recorder(respond(record("SUCCESS")))).get_record("task-1")
+    make_client(Recorder(respond(record(names().status_success)))).get_record("task-1")
     (request_line,) = [r.getMessage() for r in caplog.records if r.getMessage().startswith("HTTP request")]
     assert "'authorization': '[redacted]'" in request_line
-    assert "record-info?taskId=task-1" in request_line
+    assert f"{names().record_info_path}?{names().task_id_param}=task-1" in request_line

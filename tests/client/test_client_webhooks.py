@@ -6,10 +6,12 @@ import base64
 import hashlib
 import hmac
 import json
+import re
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import anyio
 import httpx
 import pytest
 
@@ -29,39 +31,62 @@ from suno_api import (
     verify_webhook,
     webhook_asgi_app,
 )
+from suno_api.spec import names
 from tests.client.client_support import TOKEN, load_payload
+from tests.spec_support import member
 
 SECRET = "whsec-9b1f"
 NOW = 1_763_169_600.0
-TRACK = {
-    "id": "audio-1",
-    "audio_url": "https://cdn.example/a.mp3",
-    "stream_audio_url": "https://cdn.example/a",
-    "image_url": "https://cdn.example/a.jpeg",
-    "prompt": "[Verse]",
-    "model_name": "chirp-auk-turbo",
-    "title": "Song",
-    "tags": "jazz",
-    "createTime": "2025-01-01 00:00:00",
-    "duration": 198.44,
-}
+_DEFAULT: Any = object()  # "the usual value" for callback() arguments that may also be None
 
 
-def callback(
-    callback_type: Any = "complete", task_id: Any = "task-1", code: Any = 200, tracks: Any = (TRACK,)
-) -> bytes:
-    data = list(tracks) if isinstance(tracks, tuple) else tracks
-    body = {
-        "code": code,
-        "msg": "All generated successfully.",
-        "data": {"callbackType": callback_type, "task_id": task_id, "data": data},
+def callback_track() -> dict[str, Any]:
+    """One documented callback track."""
+    spec_names = names()
+    return {
+        spec_names.callback_track_id: "audio-1",
+        spec_names.callback_track_audio_url: "https://cdn.example/a.mp3",
+        spec_names.callback_track_stream_audio_url: "https://cdn.example/a",
+        spec_names.callback_track_image_url: "https://cdn.example/a.jpeg",
+        spec_names.callback_track_prompt: "[Verse]",
+        spec_names.callback_track_model_name: "chirp-auk-turbo",
+        spec_names.callback_track_title: "Song",
+        spec_names.callback_track_tags: "jazz",
+        spec_names.callback_track_create_time: "2025-01-01 00:00:00",
+        spec_names.callback_track_duration: 198.44,
     }
-    return json.dumps(body).encode()
 
 
-def signed(body: bytes, task_id: str = "task-1", timestamp: float = NOW, secret: str = SECRET) -> dict[str, str]:
-    stamp = str(int(timestamp))
-    return {"X-Webhook-Timestamp": stamp, "X-Webhook-Signature": compute_signature(secret, task_id, stamp)}
+def callback_body(
+    callback_type: Any = _DEFAULT, task_id: Any = "task-1", code: Any = 200, tracks: Any = _DEFAULT
+) -> dict[str, Any]:
+    """A documented callback body: the final stage with one track unless told otherwise."""
+    spec_names = names()
+    data = {
+        spec_names.callback_type: spec_names.stage_complete if callback_type is _DEFAULT else callback_type,
+        spec_names.callback_task_id: task_id,
+        spec_names.callback_tracks: [callback_track()] if tracks is _DEFAULT else tracks,
+    }
+    return {
+        spec_names.callback_code: code,
+        spec_names.callback_msg: "All generated successfully.",
+        spec_names.callback_data: data,
+    }
+
+
+def callback(callback_type: Any = _DEFAULT, task_id: Any = "task-1", code: Any = 200, tracks: Any = _DEFAULT) -> bytes:
+    return json.dumps(callback_body(callback_type, task_id, code, tracks)).encode()
+
+
+def _headers() -> tuple[str, str]:
+    """The timestamp and signature headers' names."""
+    return names().timestamp_header, names().signature_header
+
+
+def signed(body: bytes, task_id: str = "task-1", timestamp: float | str = NOW, secret: str = SECRET) -> dict[str, str]:
+    stamp = timestamp if isinstance(timestamp, str) else str(int(timestamp))
+    timestamp_header, signature_header = _headers()
+    return {timestamp_header: stamp, signature_header: compute_signature(secret, task_id, stamp)}
 
 
 # --- the signature scheme ----------------------------------------------------------------------------------------
@@ -76,7 +101,7 @@ def test_a_valid_callback_is_verified_and_decoded() -> None:
     body = callback()
     event = verify_webhook(body, signed(body), secret=SECRET, now=NOW)
     assert event.shape is CallbackShape.CALLBACK
-    assert (event.task_id, event.callback_type, event.code) == ("task-1", CallbackType.COMPLETE, 200)
+    assert (event.task_id, event.callback_type, event.code) == ("task-1", CallbackType(names().stage_complete), 200)
     assert event.succeeded
     assert not event.failed
     (track,) = event.tracks
@@ -101,7 +126,8 @@ def test_a_forged_signature_is_rejected() -> None:
     body = callback()
     with pytest.raises(WebhookVerificationError, match="does not match"):
         verify_webhook(body, signed(body, secret="not-the-secret"), secret=SECRET, now=NOW)
-    headers = {**signed(body), "X-Webhook-Signature": "AAAA" + signed(body)["X-Webhook-Signature"][4:]}
+    signature_header = names().signature_header
+    headers = {**signed(body), signature_header: "AAAA" + signed(body)[signature_header][4:]}
     with pytest.raises(WebhookVerificationError, match="does not match"):
         verify_webhook(body, headers, secret=SECRET, now=NOW)
 
@@ -135,39 +161,40 @@ def test_the_window_is_configurable() -> None:
 
 def test_a_timestamp_in_milliseconds_gets_a_hint() -> None:
     body = callback()
-    stamp = str(int(NOW * 1000))
-    headers = {"X-Webhook-Timestamp": stamp, "X-Webhook-Signature": compute_signature(SECRET, "task-1", stamp)}
+    headers = signed(body, timestamp=str(int(NOW * 1000)))
     with pytest.raises(WebhookVerificationError, match="milliseconds"):
         verify_webhook(body, headers, secret=SECRET, now=NOW)
 
 
-@pytest.mark.parametrize(
-    ("drop", "named"),
-    [
-        (["X-Webhook-Timestamp"], "X-Webhook-Timestamp"),
-        (["X-Webhook-Signature"], "X-Webhook-Signature"),
-        (["X-Webhook-Timestamp", "X-Webhook-Signature"], "X-Webhook-Timestamp and X-Webhook-Signature"),
-    ],
-)
-def test_missing_headers_are_rejected_by_name(drop: list[str], named: str) -> None:
+@pytest.mark.parametrize("drop", [(0,), (1,), (0, 1)], ids=["timestamp", "signature", "both"])
+def test_missing_headers_are_rejected_by_name(drop: tuple[int, ...]) -> None:
     body = callback()
-    headers = {name: value for name, value in signed(body).items() if name not in drop}
-    with pytest.raises(WebhookVerificationError, match=f"missing header {named}"):
+    dropped = [_headers()[index] for index in drop]
+    headers = {name: value for name, value in signed(body).items() if name not in dropped}
+    with pytest.raises(WebhookVerificationError, match=re.escape(f"missing header {' and '.join(dropped)}")):
         verify_webhook(body, headers, secret=SECRET, now=NOW)
 
 
 @pytest.mark.parametrize("stamp", ["", "  ", "yesterday", "nan", "inf"])
 def test_a_timestamp_that_is_not_a_time_is_rejected(stamp: str) -> None:
     body = callback()
-    headers = {"X-Webhook-Timestamp": stamp, "X-Webhook-Signature": compute_signature(SECRET, "task-1", stamp)}
     with pytest.raises(WebhookVerificationError):
-        verify_webhook(body, headers, secret=SECRET, now=NOW)
+        verify_webhook(body, signed(body, timestamp=stamp), secret=SECRET, now=NOW)
 
 
-@pytest.mark.parametrize("body", [b"not json", b"[]", b'{"data": null}', b'{"data": {"task_id": ""}}', b"\xff"])
-def test_a_body_naming_no_task_is_rejected(body: bytes) -> None:
+def _no_task_body(kind: str) -> bytes:
+    spec_names = names()
+    if kind == "empty task id":
+        return json.dumps({spec_names.callback_data: {spec_names.callback_task_id: ""}}).encode()
+    if kind == "null data":
+        return json.dumps({spec_names.callback_data: None}).encode()
+    return {"not json": b"not json", "a list": b"[]", "not utf-8": b"\xff"}[kind]
+
+
+@pytest.mark.parametrize("kind", ["not json", "a list", "null data", "empty task id", "not utf-8"])
+def test_a_body_naming_no_task_is_rejected(kind: str) -> None:
     with pytest.raises(WebhookVerificationError):
-        verify_webhook(body, signed(b"", task_id=""), secret=SECRET, now=NOW)
+        verify_webhook(_no_task_body(kind), signed(b"", task_id=""), secret=SECRET, now=NOW)
 
 
 def test_an_empty_secret_is_a_configuration_error() -> None:
@@ -187,13 +214,14 @@ def test_the_client_verifies_with_its_own_secret() -> None:
 
 
 def test_text_stage_with_an_empty_track_list() -> None:
-    event = parse_callback(callback("text", tracks=[]))
-    assert (event.callback_type, event.tracks, event.succeeded, event.failed) == (CallbackType.TEXT, (), False, False)
+    stage = member("stage_text")
+    event = parse_callback(callback(stage, tracks=[]))
+    assert (event.callback_type, event.tracks, event.succeeded, event.failed) == (CallbackType(stage), (), False, False)
 
 
 @pytest.mark.parametrize("code", [501, "531", 400, 408, 413])
 def test_error_stage_with_null_tracks_is_a_failure(code: Any) -> None:
-    event = parse_callback(callback("error", code=code, tracks=None))
+    event = parse_callback(callback(member("stage_error"), code=code, tracks=None))
     assert event.failed
     assert event.code == int(code)
     assert event.tracks == ()
@@ -208,8 +236,12 @@ def test_an_unknown_stage_is_kept_and_a_failed_one_reads_as_failure() -> None:
 
 
 def test_a_callback_without_msg_or_code_still_decodes() -> None:
-    event = parse_callback({"data": {"callbackType": "first", "task_id": "t-9", "data": [TRACK]}})
-    assert (event.task_id, event.code, event.message, event.callback_type) == ("t-9", None, None, CallbackType.FIRST)
+    spec_names = names()
+    body = callback_body(task_id="t-9")
+    del body[spec_names.callback_code], body[spec_names.callback_msg]
+    event = parse_callback(body)
+    stage = CallbackType(spec_names.stage_complete)
+    assert (event.task_id, event.code, event.message, event.callback_type) == ("t-9", None, None, stage)
     assert event.payload is None  # not a complete documented payload, but nothing is lost
     assert len(event.tracks) == 1
 
@@ -218,7 +250,7 @@ def test_a_record_info_shaped_success_says_which_shape_it_is(caplog: pytest.LogC
     caplog.set_level("INFO", logger="suno_api")
     event = parse_callback(load_payload("callback-expected-by-a-client-success.json"))
     assert event.shape is CallbackShape.RECORD_INFO
-    assert (event.task_id, event.status, event.callback_type) == ("task-3", TaskStatus.SUCCESS, None)
+    assert (event.task_id, event.status, event.callback_type) == ("task-3", TaskStatus(names().status_success), None)
     assert event.succeeded
     assert event.record is not None
     (track,) = event.tracks
@@ -247,17 +279,27 @@ def test_a_record_info_shaped_body_verifies_against_its_task_id() -> None:
     assert verify_webhook(body, signed(body, task_id="task-3"), secret=SECRET, now=NOW).task_id == "task-3"
 
 
+def _shapeless(kind: str) -> tuple[bytes, str]:
+    """A body of neither shape, and what the error says about it."""
+    spec_names = names()
+    stage_only = {spec_names.callback_data: {spec_names.callback_type: spec_names.stage_complete}}
+    return {
+        "not json": (b"{", "not JSON"),
+        "not an object": (b"[1]", "not a JSON object"),
+        "data of neither shape": (json.dumps({spec_names.callback_data: {"foo": 1}}).encode(), "neither"),
+        "a stage but no task id": (
+            json.dumps(stage_only).encode(),
+            re.escape(f"no data.{spec_names.callback_task_id}"),
+        ),
+        "no data": (json.dumps({spec_names.callback_code: 200}).encode(), "neither"),
+    }[kind]
+
+
 @pytest.mark.parametrize(
-    ("body", "message"),
-    [
-        (b"{", "not JSON"),
-        (b"[1]", "not a JSON object"),
-        (b'{"data": {"foo": 1}}', "neither"),
-        (b'{"data": {"callbackType": "text"}}', "no data.task_id"),
-        (b'{"code": 200}', "neither"),
-    ],
+    "kind", ["not json", "not an object", "data of neither shape", "a stage but no task id", "no data"]
 )
-def test_bodies_of_neither_shape_raise_a_decode_error(body: bytes, message: str) -> None:
+def test_bodies_of_neither_shape_raise_a_decode_error(kind: str) -> None:
+    body, message = _shapeless(kind)
     with pytest.raises(ResponseDecodeError, match=message):
         parse_callback(body)
 
@@ -267,8 +309,10 @@ def test_bodies_of_neither_shape_raise_a_decode_error(body: bytes, message: str)
 
 async def post(app: Any, body: bytes, headers: dict[str, str], method: str = "POST") -> httpx.Response:
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://hooks.test") as http:
-        return await http.request(method, "/suno", content=body, headers=headers)
+    # In-process, so it answers at once; the bound turns a hung app into a failure.
+    with anyio.fail_after(30):
+        async with httpx.AsyncClient(transport=transport, base_url="http://hooks.test") as http:
+            return await http.request(method, "/suno", content=body, headers=headers)
 
 
 def recording_handler() -> tuple[list[CallbackEvent], Callable[[CallbackEvent], None]]:
@@ -307,7 +351,7 @@ async def test_asgi_app_rejects_a_forged_callback_without_calling_the_handler() 
         webhook_asgi_app(handler, secret=SECRET), body, signed(body, timestamp=time.time(), secret="forged")
     )
     assert response.status_code == 401
-    assert "does not match" in response.json()["error"]
+    assert "does not match" in response.json()["error"]  # spec-literal: our receiver's JSON answer, not the stage
     assert events == []
 
 

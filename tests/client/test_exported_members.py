@@ -80,7 +80,12 @@ def test_the_download_error_is_exported_and_loaded_only_when_asked_for() -> None
         " from suno_api import DownloadError; from suno_api._download import DownloadError as D;"
         " assert DownloadError is D and issubclass(D, suno_api.SunoError); print(suno_api.__version__)"
     )
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=False)  # noqa: S603
+    result = subprocess.run(  # noqa: S603 - this interpreter, on a probe of ours
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,  # spec-literal: subprocess.run's keyword, not the callback stage
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
 
 

@@ -21,12 +21,12 @@ from suno_conformance.defects import callbacks_out_of_order as out_of_order
 from suno_conformance.mock import MockServer, MockSettings
 from suno_conformance.suite import SuiteOptions, _runtime, run_suite
 from suno_conformance.suite._checks import Status
+from suno_conformance.suite._ledger import CALLBACK_LABEL
 from suno_conformance.suite._report import junit_properties, render_summary
 from suno_conformance.suite._runtime import Run
 from suno_conformance.suite._state import judge_stages, judge_tracks, stages, track_pairs
 from suno_conformance.suite._target import Target, open_target
 
-CALLBACK_LABEL = "CALLBACK POST {callBackUrl}"
 # Whole runs here are about callbacks: the spec's examples (a code 200 for the run's gate), the callback phase
 # and the run-level gates; the other phases are judged by test_defects.py.
 CALLBACK_RUN = ["-q", "-k", "examples or callbacks or reached_success or spec_drift"]
@@ -196,7 +196,7 @@ def test_a_server_elsewhere_is_checked_through_the_public_url(
     assert outcome.ledger.counts[(CALLBACK_LABEL, "callback_stages")].passed > 0
     assert outcome.ledger.counts[(CALLBACK_LABEL, "callback_tracks_agree")].passed > 0
     assert outcome.report()["callbacks"]["url"] == public
-    # Not live: generated bodies keep their own callBackUrl (the mock refuses those hosts); ours were delivered.
+    # Not live: generated bodies keep their own callback URL (the mock refuses those hosts); ours were delivered.
     delivered = {delivery.url for delivery in mock_server.mock.deliveries if delivery.outcome == "delivered"}
     assert delivered
     assert all(url.startswith(public + "/callbacks/") for url in delivered)

@@ -9,11 +9,13 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 import pytest
 
 from suno_api import find_violations
+from suno_api import spec as suno_spec
 from suno_api.spec import REQUEST_SCHEMA, Rule, names, rules, schema
 from suno_conformance.suite import _cases
 from suno_conformance.suite._cases import CALLBACK_PLACEHOLDER, BoundaryCase, base_body, derive
@@ -49,21 +51,28 @@ def test_limit_rules_are_exercised_exactly_at_the_limit_for_every_listed_model(r
     for model in rule.models:
         at_limit = derive().by_id(f"{rule.id}/{model}/at-limit/{field}")
         beyond = derive().by_id(f"{rule.id}/{model}/violation/{field}")
-        assert (len(at_limit.body[field]), at_limit.body["model"]) == (limit, model)
+        assert (len(at_limit.body[field]), at_limit.body[names().model]) == (limit, model)
         assert len(beyond.body[field]) == limit + 1
 
 
 def test_outside_its_condition_a_rule_is_not_applied() -> None:
-    """An empty style in default mode, and a 3001-character prompt with V4_5, must be accepted."""
-    style = derive().by_id("custom-mode-requires-style/outside-condition/defaultParamFlag=false/style")
-    assert (style.body["defaultParamFlag"], style.body["style"], style.expected) == (False, "", Verdict.ACCEPT)
-    prompt = derive().by_id("prompt-max-length-3000/outside-condition/V4_5/prompt")
-    assert (prompt.body["model"], len(prompt.body["prompt"])) == ("V4_5", 3001)
+    """An empty style in default mode, and a prompt one over the V3_5/V4 limit with V4_5, must be accepted."""
+    spec = names()
+    style = derive().by_id(f"custom-mode-requires-style/outside-condition/{spec.default_param_flag}=false/{spec.style}")
+    assert (style.body[spec.default_param_flag], style.body[spec.style], style.expected) == (False, "", Verdict.ACCEPT)
+    limit = suno_spec.rule("prompt-max-length-3000").schema["then"]["properties"][spec.prompt]["maxLength"]
+    prompt = derive().by_id(f"prompt-max-length-3000/outside-condition/{spec.model_v4_5}/{spec.prompt}")
+    assert (prompt.body[spec.model], len(prompt.body[spec.prompt])) == (spec.model_v4_5, limit + 1)
+    assert prompt.expected is Verdict.ACCEPT
 
 
 def test_the_float_trap_of_multiple_of_is_a_valid_case() -> None:
-    """0.29 is on the 0.01 grid (float division says otherwise): it must be accepted."""
-    assert derive().by_id("schema.multipleOf/styleWeight/on-grid").body["styleWeight"] == 0.29
+    """29 steps above the minimum (0.29 on a 0.01 grid; float division says otherwise): it must be accepted."""
+    weight = names().style_weight
+    node = schema(REQUEST_SCHEMA)["properties"][weight]
+    case = derive().by_id(f"schema.multipleOf/{weight}/on-grid")
+    on_grid = Decimal(str(node.get("minimum", 0))) + 29 * Decimal(str(node["multipleOf"]))
+    assert (Decimal(str(case.body[weight])), case.expected) == (on_grid, Verdict.ACCEPT)
 
 
 def test_every_documented_model_is_a_case_to_accept() -> None:
@@ -74,13 +83,15 @@ def test_every_documented_model_is_a_case_to_accept() -> None:
 
 
 def test_the_callback_url_is_filled_in_only_where_it_is_the_placeholder() -> None:
-    """with_callback swaps the placeholder, and leaves a deliberately broken callBackUrl alone."""
-    assert base_body()["callBackUrl"] == CALLBACK_PLACEHOLDER
-    case = derive().by_id("schema.enum/model/V5")
-    assert case.with_callback("http://127.0.0.1:9/callbacks/1")["callBackUrl"] == "http://127.0.0.1:9/callbacks/1"
-    assert case.body["callBackUrl"] == CALLBACK_PLACEHOLDER
-    broken = derive().by_id("schema.format/callBackUrl/violation")
-    assert broken.with_callback("http://127.0.0.1:9/callbacks/2")["callBackUrl"] == "not a uri"
+    """with_callback swaps the placeholder, and leaves a deliberately broken callback URL alone."""
+    spec = names()
+    callback = spec.callback_url
+    assert base_body()[callback] == CALLBACK_PLACEHOLDER
+    case = derive().by_id(f"schema.enum/{spec.model}/{spec.model_v5}")
+    assert case.with_callback("http://127.0.0.1:9/callbacks/1")[callback] == "http://127.0.0.1:9/callbacks/1"
+    assert case.body[callback] == CALLBACK_PLACEHOLDER
+    broken = derive().by_id(f"schema.format/{callback}/violation")
+    assert broken.with_callback("http://127.0.0.1:9/callbacks/2")[callback] == "not a uri"
 
 
 def test_case_ids_are_unique() -> None:

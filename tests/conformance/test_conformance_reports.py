@@ -14,7 +14,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from suno_api.spec import effective_spec, effective_spec_path
+from suno_api.spec import effective_spec, effective_spec_path, names
 from suno_conformance.mock import MockServer, MockSettings
 from suno_conformance.suite import SuiteOptions, run_suite
 from suno_conformance.suite._checks import Result
@@ -86,7 +86,7 @@ def test_an_answer_excerpt_is_cut_after_redaction(tmp_path: Path) -> None:
 
 def test_a_curl_body_is_cut_after_redaction() -> None:
     """The reproduction's body is trimmed after redaction too."""
-    body = json.dumps({"prompt": "p" * 1985 + CANARY}).encode()
+    body = json.dumps({names().prompt: "p" * 1985 + CANARY}).encode()
     request = SentRequest("POST", "/x", headers={"content-type": "application/json"}, body=body)
     command = curl_command(request, "http://127.0.0.1:1/x", (CANARY,))
     assert "sk-LEAK" not in command
@@ -202,7 +202,7 @@ def test_plain_pytest_of_the_package_runs_the_suite_and_writes_both_reports(tmp_
     command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--pyargs", "suno_conformance.suite"]
     command += ["-k", "examples or reached_success", f"--junitxml={junit}"]
     completed = subprocess.run(  # noqa: S603 - this interpreter, our suite
-        command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300, check=False
+        command, cwd=tmp_path, env=env, capture_output=True, encoding="utf-8", timeout=300, check=False
     )
     assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
     assert "VERDICT: CONFORMS" in completed.stdout

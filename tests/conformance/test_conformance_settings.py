@@ -31,7 +31,7 @@ SUITE_SOURCE = Path(suno_conformance.suite.__file__).parent
 README = Path(__file__).resolve().parents[2] / "README.md"
 # A value each kind reads, and what it becomes.
 SAMPLES: dict[str, tuple[str, object]] = {
-    "str": (" text ", "text"),
+    "str": (" some words ", "some words"),
     "int": ("7", 7),
     "float": ("2.5", 2.5),
     "bool": ("yes", True),

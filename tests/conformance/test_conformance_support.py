@@ -43,9 +43,12 @@ def test_the_named_enums_are_the_ones_responses_accept_loosely() -> None:
 def test_drift_inside_nullable_branches_is_found() -> None:
     """A status inside `data` (anyOf TaskRecord | null) is still reached."""
     status = undocumented_value("TaskStatus")
-    found = find_drift({"code": 200, "msg": "", "data": {"taskId": "t", "status": status}}, "RecordInfoResponse")
+    record = {names().record_task_id: "t", names().record_status: status}
+    found = find_drift({"code": 200, "msg": "", "data": record}, "RecordInfoResponse")
     assert [str(finding) for finding in found] == [
-        f"`data.status` = {status!r} is not a documented TaskStatus (" + ", ".join(enum_values("TaskStatus")) + ")"
+        f"`{names().envelope_data}.{names().record_status}` = {status!r} is not a documented TaskStatus ("
+        + ", ".join(enum_values("TaskStatus"))
+        + ")"
     ]
 
 
@@ -183,10 +186,10 @@ def test_the_ledger_redacts_secrets_everywhere_it_stores_text() -> None:
 def test_each_item_fails_with_its_own_example_of_a_shared_failure() -> None:
     """The same failure found by two tests fails both; the summary counts it once with its occurrences."""
     ledger = Ledger()
-    for item in ("first", "second"):
+    for item in ("one", "two"):
         ledger.current_item = item
         ledger.record("POST /x", "valid_accepted", Result.failed("not accepted"), phase="boundary", answer=item)
-    assert [failure.answer for failure in ledger.failures_for("second")] == ["second"]
+    assert [failure.answer for failure in ledger.failures_for("two")] == ["two"]
     assert [failure.count for failure in ledger.all_failures()] == [2]
     assert ledger.counts[("POST /x", "valid_accepted")].failed == 2
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
+from suno_api.spec import names
 from suno_api_client import AuthenticatedClient
 from suno_api_client.api.default import get_record_info, upload_and_extend_audio
 from suno_api_client.models import (
@@ -19,34 +21,53 @@ from suno_api_client.models import (
     UploadExtendRequest,
     UploadExtendResponse,
 )
+from tests.spec_support import undocumented_value
 
 ROOT = Path(__file__).resolve().parents[2]
 EFFECTIVE = json.loads((ROOT / "generated" / "suno-api.effective.json").read_text(encoding="utf-8"))
-SUBMIT = EFFECTIVE["paths"]["/api/v1/generate/upload-extend"]["post"]
-REQUEST_EXAMPLE = SUBMIT["requestBody"]["content"]["application/json"]["example"]
-RESPONSE_EXAMPLE = SUBMIT["responses"]["200"]["content"]["application/json"]["example"]
-RECORD_EXAMPLE = EFFECTIVE["paths"]["/api/v1/generate/record-info"]["get"]["responses"]["200"]["content"][
-    "application/json"
-]["example"]
-CALLBACK_EXAMPLE = next(iter(SUBMIT["callbacks"]["audioExtensionCompleted"].values()))["post"]["requestBody"][
-    "content"
-]["application/json"]["example"]
 REAL_PAYLOADS = ROOT / "tests" / "fixtures" / "real-payloads"
 
 
+def submit() -> dict[str, Any]:
+    found: dict[str, Any] = EFFECTIVE["paths"][names().submit_path]["post"]
+    return found
+
+
+def request_example() -> dict[str, Any]:
+    found: dict[str, Any] = submit()["requestBody"]["content"]["application/json"]["example"]
+    return found
+
+
+def response_example() -> dict[str, Any]:
+    found: dict[str, Any] = submit()["responses"]["200"]["content"]["application/json"]["example"]
+    return found
+
+
+def record_example() -> dict[str, Any]:
+    operation = EFFECTIVE["paths"][names().record_info_path]["get"]
+    found: dict[str, Any] = operation["responses"]["200"]["content"]["application/json"]["example"]
+    return found
+
+
+def callback_example() -> dict[str, Any]:
+    (callback,) = submit()["callbacks"]["audioExtensionCompleted"].values()
+    found: dict[str, Any] = callback["post"]["requestBody"]["content"]["application/json"]["example"]
+    return found
+
+
 @pytest.mark.parametrize(
-    ("model", "example"),
+    ("model_class", "example"),
     [
-        (UploadExtendRequest, REQUEST_EXAMPLE),
-        (UploadExtendResponse, RESPONSE_EXAMPLE),
-        (RecordInfoResponse, RECORD_EXAMPLE),
-        (CallbackPayload, CALLBACK_EXAMPLE),
+        (UploadExtendRequest, request_example),
+        (UploadExtendResponse, response_example),
+        (RecordInfoResponse, record_example),
+        (CallbackPayload, callback_example),
     ],
     ids=["request", "submit-response", "record-info", "callback"],
 )
-def test_examples_round_trip_unchanged(model: Any, example: dict[str, Any]) -> None:
-    original = copy.deepcopy(example)
-    assert model.from_dict(example).to_dict() == original
+def test_examples_round_trip_unchanged(model_class: Any, example: Callable[[], dict[str, Any]]) -> None:
+    original = copy.deepcopy(example())
+    assert model_class.from_dict(example()).to_dict() == original
 
 
 def test_live_record_info_round_trips_with_undocumented_values() -> None:
@@ -55,15 +76,19 @@ def test_live_record_info_round_trips_with_undocumented_values() -> None:
     decoded = RecordInfoResponse.from_dict(copy.deepcopy(live))
     assert decoded.to_dict() == live
     assert decoded.data is not None
-    assert decoded.data.status == TaskStatus.SUCCESS
+    assert decoded.data.status == TaskStatus(names().status_success)
     assert decoded.data.additional_properties["createTime"] == 1763169463000
 
 
 def test_unknown_status_is_kept_as_a_string() -> None:
     """Response-side enums accept values the spec does not list (ERRATA E-11)."""
-    decoded = RecordInfoResponse.from_dict({"code": 200, "msg": "ok", "data": {"taskId": "t", "status": "GENERATING"}})
+    spec_names, unknown = names(), undocumented_value("TaskStatus")
+    record = {spec_names.record_task_id: "t", spec_names.record_status: unknown}
+    decoded = RecordInfoResponse.from_dict(
+        {spec_names.envelope_code: 200, spec_names.envelope_msg: "ok", spec_names.envelope_data: record}
+    )
     assert decoded.data is not None
-    assert decoded.data.status == "GENERATING"
+    assert decoded.data.status == unknown
     assert not isinstance(decoded.data.status, TaskStatus)
 
 
@@ -74,14 +99,14 @@ def test_generated_client_posts_and_polls_over_a_transport() -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         seen.append(request)
         if request.method == "POST":
-            return httpx.Response(200, json=RESPONSE_EXAMPLE)
-        return httpx.Response(200, json=RECORD_EXAMPLE)
+            return httpx.Response(200, json=response_example())
+        return httpx.Response(200, json=record_example())
 
     client = AuthenticatedClient(
         base_url="https://api.kie.ai", token="sk-test", httpx_args={"transport": httpx.MockTransport(handler)}
     )
     with client:
-        submitted = upload_and_extend_audio.sync(client=client, body=UploadExtendRequest.from_dict(REQUEST_EXAMPLE))
+        submitted = upload_and_extend_audio.sync(client=client, body=UploadExtendRequest.from_dict(request_example()))
         polled = get_record_info.sync(client=client, task_id="5c79****be8e")
 
     assert isinstance(submitted, UploadExtendResponse)
@@ -89,12 +114,12 @@ def test_generated_client_posts_and_polls_over_a_transport() -> None:
     assert submitted.data.task_id == "5c79****be8e"
     assert isinstance(polled, RecordInfoResponse)
     assert polled.data is not None
-    assert polled.data.status == TaskStatus.SUCCESS
+    assert polled.data.status == TaskStatus(names().status_success)
     post, get = seen
-    assert post.url.path == "/api/v1/generate/upload-extend"
+    assert post.url.path == names().submit_path
     assert post.headers["Authorization"] == "Bearer sk-test"
-    assert json.loads(post.content) == REQUEST_EXAMPLE
-    assert get.url.params["taskId"] == "5c79****be8e"
+    assert json.loads(post.content) == request_example()
+    assert get.url.params[names().task_id_param] == "5c79****be8e"
 
 
 async def _poll_async(client: AuthenticatedClient) -> Any:
@@ -105,7 +130,7 @@ async def _poll_async(client: AuthenticatedClient) -> Any:
 @pytest.mark.anyio
 async def test_generated_client_polls_asynchronously() -> None:
     def handler(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(200, json=RECORD_EXAMPLE)
+        return httpx.Response(200, json=record_example())
 
     client = AuthenticatedClient(
         base_url="https://api.kie.ai", token="sk-test", httpx_args={"transport": httpx.MockTransport(handler)}

@@ -6,7 +6,7 @@ import contextlib
 import json
 import threading
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -15,25 +15,43 @@ import httpx
 import jsonschema_rs
 import pytest
 
-from suno_conformance.mock import MockApp, MockSettings
-from tests.bodies import custom_body
+from suno_api.spec import names
+from suno_conformance.mock import OUTCOMES, MockApp, MockSettings
+from tests.bodies import by_role, custom_body
 
 KEY = "tests-mock-key"
 OTHER_KEY = "tests-mock-other-key"
 WEBHOOK_KEY = "tests-mock-webhook-key"
 AUTH = {"Authorization": f"Bearer {KEY}"}
-SUBMIT = "/api/v1/generate/upload-extend"
-RECORD_INFO = "/api/v1/generate/record-info"
+SUBMIT = names().submit_path
+RECORD_INFO = names().record_info_path
 DEAD_LOOPBACK = "http://127.0.0.1:9/callback"  # the discard port: loopback, and nothing listens there
 
 
-def valid_body(**changes: Any) -> dict[str, Any]:
-    """Return a valid custom-mode, vocal upload-extend body, with ``changes`` applied (``None`` removes a key)."""
+def valid_body(fields: Mapping[str, Any] | None = None, /, **roles: Any) -> dict[str, Any]:
+    """Return a valid custom-mode, vocal upload-extend body with changes applied (``None`` removes a field).
+
+    Keywords are ``names()`` roles (``callback_url=...``); ``fields`` holds raw keys, for fields the spec lacks.
+    """
     body = custom_body(
-        uploadUrl="https://storage.example.com/source.mp3", continueAt=42.5, model="V4_5", callBackUrl=DEAD_LOOPBACK
+        upload_url="https://storage.example.com/source.mp3",
+        continue_at=42.5,
+        callback_url=DEAD_LOOPBACK,
     )
-    body.update(changes)
+    body[names().model] = names().model_v4_5
+    body.update(by_role(roles))
+    body.update(fields or {})
     return {key: value for key, value in body.items() if value is not None}
+
+
+def single_callback_outcome() -> str:
+    """Return an outcome that sends exactly one callback (a failure before any track), from the mock's table."""
+    return next(name for name, steps in OUTCOMES.items() if sum(step.callback is not None for step in steps) == 1)
+
+
+def stages(*roles: str) -> list[str]:
+    """Return the callback stages ``roles`` name (``stages("stage_text", "stage_first")``)."""
+    return [names().resolve(role) for role in roles]
 
 
 def settings(**changes: Any) -> MockSettings:
@@ -69,7 +87,7 @@ class Recorder:
         return [json.loads(request.content) for request in self.requests]
 
     def types(self) -> list[str]:
-        return [body["data"]["callbackType"] for body in self.bodies()]
+        return [body["data"][names().callback_type] for body in self.bodies()]
 
 
 @contextlib.asynccontextmanager
@@ -88,13 +106,18 @@ async def submit(client: httpx.AsyncClient, body: dict[str, Any] | None = None, 
     response = await client.post(SUBMIT, json=valid_body() if body is None else body, headers={**AUTH, **headers})
     envelope = response.json()
     assert envelope["code"] == 200, envelope
-    task_id: str = envelope["data"]["taskId"]
+    task_id: str = envelope["data"][names().submit_task_id]
     return task_id
+
+
+def task_query(task_id: str) -> dict[str, str]:
+    """Return record-info's query for ``task_id``."""
+    return {names().task_id_param: task_id}
 
 
 async def record(client: httpx.AsyncClient, task_id: str) -> dict[str, Any]:
     """Return record-info's ``data`` for ``task_id``; fail the test on an error envelope."""
-    response = await client.get(RECORD_INFO, params={"taskId": task_id}, headers=AUTH)
+    response = await client.get(RECORD_INFO, params=task_query(task_id), headers=AUTH)
     envelope = response.json()
     assert envelope["code"] == 200, envelope
     data: dict[str, Any] = envelope["data"]

@@ -13,11 +13,23 @@ from hypothesis import strategies as st
 
 from suno_api import find_violations
 from suno_api._spec import effective_spec_path
-from suno_api.spec import REQUEST_SCHEMA, enum_values, rules, schema
+from suno_api.spec import REQUEST_SCHEMA, enum_values, names, rules, schema
 from suno_conformance.mock import OUTCOMES, ConnectionDroppedError, MockApp, create_app
 from suno_conformance.mock import MockSettings as Settings
 from suno_conformance.mock._files import pixel_png, silent_mp3
-from tests.mock.mock_support import AUTH, KEY, OTHER_KEY, RECORD_INFO, SUBMIT, Schemas, api, submit, valid_body
+from tests.mock.mock_support import (
+    AUTH,
+    KEY,
+    OTHER_KEY,
+    RECORD_INFO,
+    SUBMIT,
+    Schemas,
+    api,
+    submit,
+    task_query,
+    valid_body,
+)
+from tests.spec_support import undocumented_value
 
 pytestmark = pytest.mark.anyio
 
@@ -45,7 +57,7 @@ async def test_a_missing_or_wrong_token_gets_401(make_mock: Callable[..., MockAp
     headers = {} if authorization is None else {"Authorization": authorization}
     async with api(mock) as client:
         submitted = await client.post(SUBMIT, json=valid_body(), headers=headers)
-        polled = await client.get(RECORD_INFO, params={"taskId": "x"}, headers=headers)
+        polled = await client.get(RECORD_INFO, params=task_query("x"), headers=headers)
     for response in (submitted, polled):
         assert response.status_code == 200
         envelope = response.json()
@@ -78,7 +90,13 @@ async def test_a_wildcard_key_accepts_any_token(make_mock: Callable[..., MockApp
 
 async def test_the_422_message_names_every_violation(make_mock: Callable[..., MockApp]) -> None:
     """A body breaking several rules gets one 422 envelope whose msg names each field and rule id."""
-    body = valid_body(continueAt=0, style="", title=None, model="V9", callBackUrl=None, vocalGender="x")
+    spec_names = names()
+    body = valid_body(
+        {spec_names.style: "", spec_names.title: None, spec_names.model: undocumented_value("SunoModel")},
+        continue_at=0,
+        callback_url=None,
+        vocal_gender="x",
+    )
     violations = find_violations(body)
     assert len(violations) >= 5
     mock = make_mock()
@@ -157,7 +175,9 @@ async def test_a_submit_beyond_the_balance_gets_402(make_mock: Callable[..., Moc
     """With 2 credits at 1 per task, the third submit gets 402 and creates nothing; invalid bodies cost nothing."""
     mock = make_mock(credits=2)
     async with api(mock) as client:
-        rejected = await client.post(SUBMIT, json=valid_body(model="V9"), headers=AUTH)
+        rejected = await client.post(
+            SUBMIT, json=valid_body({names().model: undocumented_value("SunoModel")}), headers=AUTH
+        )
         codes = [(await client.post(SUBMIT, json=valid_body(), headers=AUTH)).json()["code"] for _ in range(3)]
     assert rejected.json()["code"] == 422
     assert codes == [200, 200, 402]
@@ -189,7 +209,7 @@ async def test_the_rate_limit_answers_429_with_retry_after(make_mock: Callable[.
     async with api(mock) as client:
 
         async def poll() -> httpx.Response:
-            return await client.get(RECORD_INFO, params={"taskId": "x"}, headers=AUTH)
+            return await client.get(RECORD_INFO, params=task_query("x"), headers=AUTH)
 
         first, second, third = [await poll() for _ in range(3)]
         timer.now += 0.5
@@ -206,10 +226,10 @@ async def test_rate_limits_are_per_key_and_after_auth(make_mock: Callable[..., M
     settings = make_mock().settings.evolve(rate_limit=1, rate_burst=1, api_keys=(KEY, OTHER_KEY))
     mock = MockApp(settings, timer=timer)
     async with api(mock) as client:
-        refused = await client.get(RECORD_INFO, params={"taskId": "x"}, headers={"Authorization": "Bearer bad"})
-        mine = await client.get(RECORD_INFO, params={"taskId": "x"}, headers=AUTH)
-        other = await client.get(RECORD_INFO, params={"taskId": "x"}, headers={"Authorization": f"Bearer {OTHER_KEY}"})
-        mine_again = await client.get(RECORD_INFO, params={"taskId": "x"}, headers=AUTH)
+        refused = await client.get(RECORD_INFO, params=task_query("x"), headers={"Authorization": "Bearer bad"})
+        mine = await client.get(RECORD_INFO, params=task_query("x"), headers=AUTH)
+        other = await client.get(RECORD_INFO, params=task_query("x"), headers={"Authorization": f"Bearer {OTHER_KEY}"})
+        mine_again = await client.get(RECORD_INFO, params=task_query("x"), headers=AUTH)
     assert refused.json()["code"] == 401
     assert [mine.json()["code"], other.json()["code"], mine_again.json()["code"]] == [404, 404, 429]
 
@@ -232,7 +252,7 @@ async def test_maintenance_answers_455_to_everything(make_mock: Callable[..., Mo
     mock = make_mock(maintenance=True)
     async with api(mock) as client:
         submitted = await client.post(SUBMIT, json=valid_body(), headers=AUTH)
-        polled = await client.get(RECORD_INFO, params={"taskId": "x"}, headers={"Authorization": "Bearer bad"})
+        polled = await client.get(RECORD_INFO, params=task_query("x"), headers={"Authorization": "Bearer bad"})
         state = await client.get("/_mock/state")
         await client.post("/_mock/maintenance", json={"enabled": False})
         after = await client.post(SUBMIT, json=valid_body(), headers=AUTH)
@@ -258,15 +278,15 @@ async def _error_responses(mock: MockApp) -> dict[int, httpx.Response]:
         found = {
             401: await client.post(SUBMIT, json=valid_body()),
             402: await client.post(SUBMIT, json=valid_body(), headers=AUTH),
-            404: await client.get(RECORD_INFO, params={"taskId": "nope"}, headers=AUTH),
+            404: await client.get(RECORD_INFO, params=task_query("nope"), headers=AUTH),
             422: await client.get(RECORD_INFO, headers=AUTH),
-            500: await client.get(RECORD_INFO, params={"taskId": "x"}, headers={**AUTH, "X-Mock-Fault": "500"}),
+            500: await client.get(RECORD_INFO, params=task_query("x"), headers={**AUTH, "X-Mock-Fault": "500"}),
             451: await client.post(SUBMIT, json=valid_body(), headers={**AUTH, "X-Mock-Fault": "451"}),
         }
         mock.maintenance = True
-        found[455] = await client.get(RECORD_INFO, params={"taskId": "x"}, headers=AUTH)
+        found[455] = await client.get(RECORD_INFO, params=task_query("x"), headers=AUTH)
         mock.maintenance = False
-        found[429] = await client.get(RECORD_INFO, params={"taskId": "x"}, headers={**AUTH, "X-Mock-Fault": "429"})
+        found[429] = await client.get(RECORD_INFO, params=task_query("x"), headers={**AUTH, "X-Mock-Fault": "429"})
     return found
 
 
@@ -293,7 +313,7 @@ async def test_successes_conform_to_the_response_schemas(make_mock: Callable[...
         ids = [await submit(client, valid_body(), **{"X-Mock-Outcome": outcome}) for outcome in sorted(OUTCOMES)]
         for _ in range(4):
             for task_id in ids:
-                answer = (await client.get(RECORD_INFO, params={"taskId": task_id}, headers=AUTH)).json()
+                answer = (await client.get(RECORD_INFO, params=task_query(task_id), headers=AUTH)).json()
                 assert schemas.errors("RecordInfoResponse", answer) == []
             await mock.advance(2)
 
@@ -367,9 +387,9 @@ async def test_armed_faults_apply_to_the_next_requests_of_a_route(make_mock: Cal
     mock.arm_fault("503", route="record-info", times=2)
     async with api(mock) as client:
         task_id = await submit(client)
-        header_wins = await client.get(RECORD_INFO, params={"taskId": task_id}, headers={**AUTH, "X-Mock-Fault": "409"})
+        header_wins = await client.get(RECORD_INFO, params=task_query(task_id), headers={**AUTH, "X-Mock-Fault": "409"})
         codes = [
-            (await client.get(RECORD_INFO, params={"taskId": task_id}, headers=AUTH)).json()["code"] for _ in range(3)
+            (await client.get(RECORD_INFO, params=task_query(task_id), headers=AUTH)).json()["code"] for _ in range(3)
         ]
     assert header_wins.json()["code"] == 409
     assert codes == [503, 503, 200]
@@ -393,7 +413,7 @@ async def test_the_fault_setting_applies_to_api_requests_only(make_mock: Callabl
     mock = make_mock(fault="500")
     async with api(mock) as client:
         assert (await client.post(SUBMIT, json=valid_body(), headers=AUTH)).json()["code"] == 500
-        assert (await client.get(RECORD_INFO, params={"taskId": "x"}, headers=AUTH)).json()["code"] == 500
+        assert (await client.get(RECORD_INFO, params=task_query("x"), headers=AUTH)).json()["code"] == 500
         assert (await client.get("/openapi.yaml")).status_code == 200
         assert (await client.get("/_mock/state")).status_code == 200
 
@@ -412,16 +432,16 @@ def test_arm_fault_refuses_nonsense() -> None:
 # ------------------------------------------------------------------------------------- routes, spec, debug API
 
 
-@pytest.mark.parametrize("style", ["upstream", "status"])
-async def test_unknown_routes_and_methods_get_envelopes(make_mock: Callable[..., MockApp], style: str) -> None:
+@pytest.mark.parametrize("error_style", ["upstream", "status"])
+async def test_unknown_routes_and_methods_get_envelopes(make_mock: Callable[..., MockApp], error_style: str) -> None:
     """An unknown path gets the 404 envelope, a wrong method the 405 one, in the configured style."""
-    mock = make_mock(error_style=style)
+    mock = make_mock(error_style=error_style)
     async with api(mock) as client:
         missing = await client.get("/api/v1/generate/nothing", headers=AUTH)
         wrong = await client.delete(SUBMIT, headers=AUTH)
     assert missing.json() == {"code": 404, "msg": "No route GET /api/v1/generate/nothing.", "data": None}
     assert wrong.json()["code"] == 405
-    assert (missing.status_code, wrong.status_code) == ((404, 405) if style == "status" else (200, 200))
+    assert (missing.status_code, wrong.status_code) == ((404, 405) if error_style == "status" else (200, 200))
 
 
 async def test_the_effective_spec_is_served(make_mock: Callable[..., MockApp]) -> None:
@@ -450,8 +470,9 @@ async def test_the_debug_endpoints(make_mock: Callable[..., MockApp]) -> None:
         unknown = await client.get("/_mock/tasks/nope")
         bad_maintenance = await client.post("/_mock/maintenance", json={"enabled": "yes"})
     assert "X-Mock-Fault" in index["headers"]
-    assert (task["status"], task["outcome"], task["step"]) == ("PENDING", "SUCCESS", 0)
-    assert advanced["statuses"] == {"SUCCESS": 1}
+    spec_names = names()
+    assert (task["status"], task["outcome"], task["step"]) == (spec_names.status_pending, spec_names.status_success, 0)
+    assert advanced["statuses"] == {spec_names.status_success: 1}
     assert advanced["credits"] == 4
     assert after["nextStepAt"] is None
     assert requests == [{"route": "submit", "method": "POST", "path": SUBMIT, "code": 200, "fault": ""}]
@@ -464,7 +485,7 @@ async def test_track_files_are_served(make_mock: Callable[..., MockApp]) -> None
     mock = make_mock(stage_seconds=0)
     async with api(mock) as client:
         task_id = await submit(client)
-        track = (await client.get(RECORD_INFO, params={"taskId": task_id}, headers=AUTH)).json()["data"]
+        track = (await client.get(RECORD_INFO, params=task_query(task_id), headers=AUTH)).json()["data"]
         first = track["response"]["sunoData"][0]
         audio = await client.get(first["audioUrl"])
         stream = await client.get(first["streamAudioUrl"])
@@ -488,7 +509,7 @@ async def test_a_crashing_seam_answers_the_500_envelope(make_mock: Callable[...,
     mock = make_mock(Crashing)
     transport = httpx.ASGITransport(app=mock.app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://mock.test") as client:
-        response = await client.get(RECORD_INFO, params={"taskId": "x"}, headers=AUTH)
+        response = await client.get(RECORD_INFO, params=task_query("x"), headers=AUTH)
     await mock.aclose()
     assert response.json() == {"code": 500, "msg": "Internal server error.", "data": None}
 
@@ -509,8 +530,8 @@ async def test_a_variant_is_a_tiny_subclass() -> None:
     mock = app.state.mock
     assert isinstance(mock, NoRetryAfter)
     async with api(mock) as client:
-        first = await client.get(RECORD_INFO, params={"taskId": "x"}, headers=AUTH)
-        limited = await client.get(RECORD_INFO, params={"taskId": "x"}, headers=AUTH)
+        first = await client.get(RECORD_INFO, params=task_query("x"), headers=AUTH)
+        limited = await client.get(RECORD_INFO, params=task_query("x"), headers=AUTH)
     assert first.json()["code"] == 404
     assert limited.json()["code"] == 429
     assert "Retry-After" not in limited.headers

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from suno_api.spec import names
 from suno_conformance.mock import MockApp
 from tests.mock.mock_support import KEY, SUBMIT, valid_body
 
@@ -51,7 +52,7 @@ async def test_a_submit_succeeds_whatever_shape_the_server_entry_has(
     auth = [(b"authorization", f"Bearer {KEY}".encode())]
     status, answer = await _call(mock, json.dumps(valid_body()).encode(), auth, server)
     assert (status, answer["code"]) == (200, 200), answer
-    task = mock.get_task(answer["data"]["taskId"])
+    task = mock.get_task(answer["data"][names().submit_task_id])
     assert task is not None
     assert task.base_url == "http://testserver/"
 
@@ -68,9 +69,10 @@ async def test_the_first_of_repeated_headers_counts(make_mock: Callable[..., Moc
     assert answer["code"] == 200, answer
 
 
-@pytest.mark.parametrize("data", [{"taskId": "0123abcd"}, {"taskId": "a-b"}, {"taskId": 7}, {"other": "x"}, {}])
-def test_the_success_answer_is_the_encoded_envelope(make_mock: Callable[..., MockApp], data: dict[str, Any]) -> None:
+@pytest.mark.parametrize("given", [{"task": "0123abcd"}, {"task": "a-b"}, {"task": 7}, {"other": "x"}, {}])
+def test_the_success_answer_is_the_encoded_envelope(make_mock: Callable[..., MockApp], given: dict[str, Any]) -> None:
     """The submit's answer, written from its task id, is byte for byte the compact envelope."""
+    data = {names().submit_task_id if key == "task" else key: value for key, value in given.items()}
     mock = make_mock()
     expected = json.dumps({"code": 200, "msg": "success", "data": data}, separators=(",", ":")).encode()
     assert bytes(mock.success_response(data).body) == expected

@@ -7,29 +7,50 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import anyio
 import httpx
 import pytest
 
 from suno_api import verify_webhook
 from suno_api._signature import compute_signature
+from suno_api.spec import SpecNames, names
 from suno_conformance.mock import MockApp
 from suno_conformance.mock._callbacks import loopback_refusal
-from tests.mock.mock_support import AUTH, WEBHOOK_KEY, Recorder, Schemas, api, submit, valid_body
+from tests.mock.mock_support import (
+    AUTH,
+    RECORD_INFO,
+    WEBHOOK_KEY,
+    Recorder,
+    Schemas,
+    api,
+    single_callback_outcome,
+    stages,
+    submit,
+    task_query,
+    valid_body,
+)
+from tests.spec_support import member
 
 pytestmark = pytest.mark.anyio
-
-CALLBACK_TRACK_KEYS = {
-    "id", "audio_url", "source_audio_url", "stream_audio_url", "source_stream_audio_url", "image_url",
-    "source_image_url", "prompt", "model_name", "title", "tags", "createTime", "duration",
-}  # fmt: skip
+ALL_STAGES = ("stage_text", "stage_first", "stage_complete")
 
 
-async def run_task(mock: MockApp, outcome: str = "SUCCESS", **body_changes: Any) -> str:
-    """Submit a task with ``outcome``, step the clock past every stage, and wait for its callbacks."""
-    async with api(mock) as client:
-        task_id = await submit(client, valid_body(**body_changes), **{"X-Mock-Outcome": outcome})
-        await mock.advance(60)
-        await mock.drain()
+def callback_track_keys() -> set[str]:
+    """The fields of a callback track, as the spec spells them."""
+    return {names().resolve(role) for role in SpecNames.roles() if role.startswith("callback_track_")}
+
+
+async def run_task(mock: MockApp, outcome: str | None = None, **roles: Any) -> str:
+    """Submit a task with ``outcome`` (the plain success), step the clock past every stage, await its callbacks.
+
+    ``roles`` change the body (``callback_url=...``).
+    """
+    chosen = names().status_success if outcome is None else outcome
+    with anyio.fail_after(30):
+        async with api(mock) as client:
+            task_id = await submit(client, valid_body(**roles), **{"X-Mock-Outcome": chosen})
+            await mock.advance(60)
+            await mock.drain()
     return task_id
 
 
@@ -39,7 +60,7 @@ async def test_a_callback_at_each_stage(
     """text, first, complete: the documented body, snake_case tracks, the tracks done so far."""
     mock = make_mock()
     task_id = await run_task(mock)
-    assert recorder.types() == ["text", "first", "complete"]
+    assert recorder.types() == stages(*ALL_STAGES)
     bodies = recorder.bodies()
     for body in bodies:
         assert schemas.errors("CallbackPayload", body) == []
@@ -48,19 +69,20 @@ async def test_a_callback_at_each_stage(
     assert [len(body["data"]["data"]) for body in bodies] == [0, 1, 2]
     assert bodies[2]["msg"] == "All generated successfully."
     for track in bodies[2]["data"]["data"]:
-        assert set(track) == CALLBACK_TRACK_KEYS
+        assert set(track) == callback_track_keys()
         assert track["audio_url"].endswith(".mp3")
-    assert all(request.url == httpx.URL(valid_body()["callBackUrl"]) for request in recorder.requests)
+    assert all(request.url == httpx.URL(valid_body()[names().callback_url]) for request in recorder.requests)
     assert [delivery.outcome for delivery in mock.deliveries] == ["delivered"] * 3
 
 
 async def test_callback_tracks_match_record_info(make_mock: Callable[..., MockApp], recorder: Recorder) -> None:
     """The complete callback carries the same tracks record-info reports, in snake_case."""
     mock = make_mock(stage_seconds=0)
-    async with api(mock) as client:
-        task_id = await submit(client)
-        data = (await client.get("/api/v1/generate/record-info", params={"taskId": task_id}, headers=AUTH)).json()
-        await mock.drain()
+    with anyio.fail_after(30):
+        async with api(mock) as client:
+            task_id = await submit(client)
+            data = (await client.get(RECORD_INFO, params=task_query(task_id), headers=AUTH)).json()
+            await mock.drain()
     polled = data["data"]["response"]["sunoData"]
     called = recorder.bodies()[-1]["data"]["data"]
     assert [(t["id"], t["audioUrl"], t["duration"]) for t in polled] == [
@@ -73,9 +95,9 @@ async def test_callbacks_are_signed(make_mock: Callable[..., MockApp], recorder:
     mock = make_mock()
     task_id = await run_task(mock)
     for request in recorder.requests:
-        timestamp = request.headers["X-Webhook-Timestamp"]
+        timestamp = request.headers[names().timestamp_header]
         assert abs(int(timestamp) - time.time()) < 300
-        assert request.headers["X-Webhook-Signature"] == compute_signature(WEBHOOK_KEY, task_id, timestamp)
+        assert request.headers[names().signature_header] == compute_signature(WEBHOOK_KEY, task_id, timestamp)
         event = verify_webhook(request.content, request.headers, secret=WEBHOOK_KEY)
         assert event.task_id == task_id
     assert recorder.requests[0].headers["Content-Type"] == "application/json"
@@ -87,25 +109,29 @@ async def test_without_a_webhook_key_callbacks_are_unsigned(
     """Accounts without signatures get callbacks without the X-Webhook-* headers."""
     await run_task(make_mock(webhook_key=None))
     assert recorder.requests
+    signing = (names().timestamp_header, names().signature_header)
+    assert not any(header in request.headers for request in recorder.requests for header in signing)
     assert not any(name.lower().startswith("x-webhook") for request in recorder.requests for name in request.headers)
 
 
 @pytest.mark.parametrize(
-    ("outcome", "types", "error_code"),
+    ("role", "types", "error_code"),
     [
-        ("GENERATE_AUDIO_FAILED", ["text", "error"], 501),
-        ("SENSITIVE_WORD_ERROR", ["error"], 400),
-        ("CREATE_TASK_FAILED", ["error"], 500),
-        ("PENDING_WITH_ERROR", ["error"], 501),
-        ("CALLBACK_EXCEPTION", ["text", "first"], None),
+        ("status_generate_audio_failed", ["stage_text", "stage_error"], 501),
+        ("status_sensitive_word_error", ["stage_error"], 400),
+        ("status_create_task_failed", ["stage_error"], 500),
+        ("pending_with_error", ["stage_error"], 501),
+        ("status_callback_exception", ["stage_text", "stage_first"], None),
     ],
 )
 async def test_failure_callbacks(
-    make_mock: Callable[..., MockApp], recorder: Recorder, outcome: str, types: list[str], error_code: int | None
+    make_mock: Callable[..., MockApp], recorder: Recorder, role: str, types: list[str], error_code: int | None
 ) -> None:
     """Failures end with an error callback (its code, data null); CALLBACK_EXCEPTION sends no complete."""
+    outcome = f"{member('status_pending')}_WITH_ERROR" if role == "pending_with_error" else member(role)
+    expected = [member(stage) for stage in types]
     await run_task(make_mock(), outcome)
-    assert recorder.types() == types
+    assert recorder.types() == expected
     if error_code is not None:
         error = recorder.bodies()[-1]
         assert error["code"] == error_code
@@ -129,11 +155,11 @@ async def test_callbacks_never_leave_the_machine(
 ) -> None:
     """A callBackUrl that is not loopback is refused and recorded; nothing is sent anywhere."""
     mock = make_mock()
-    task_id = await run_task(mock, callBackUrl=url)
+    task_id = await run_task(mock, callback_url=url)
     assert recorder.requests == []
     deliveries = mock.deliveries
     assert [(d.task_id, d.callback_type, d.outcome, d.attempts) for d in deliveries] == [
-        (task_id, kind, "refused", 0) for kind in ("text", "first", "complete")
+        (task_id, kind, "refused", 0) for kind in stages(*ALL_STAGES)
     ]
     assert all(d.error and ("loopback" in d.error or "http(s)" in d.error) for d in deliveries)
 
@@ -162,7 +188,7 @@ async def test_a_refused_url_is_refused_again_without_a_lookup(
     """Later tasks with an already refused URL are refused on the spot, and recorded the same way."""
     mock = make_mock()
     for _ in range(3):
-        await run_task(mock, callBackUrl="https://api.example.com/callback")
+        await run_task(mock, callback_url="https://api.example.com/callback")
     assert [d.outcome for d in mock.deliveries] == ["refused"] * 9
     assert recorder.requests == []
 
@@ -171,7 +197,7 @@ async def test_retries_are_bounded(make_mock: Callable[..., MockApp], recorder: 
     """A receiver that keeps failing gets 1 + callback_retries attempts per callback, then a failed record."""
     recorder.statuses = [500] * 100
     mock = make_mock(callback_retries=2)
-    await run_task(mock, "SENSITIVE_WORD_ERROR")
+    await run_task(mock, single_callback_outcome())
     (delivery,) = mock.deliveries
     assert (delivery.outcome, delivery.attempts, delivery.status_code) == ("failed", 3, 500)
     assert delivery.error == "the receiver answered HTTP 500"
@@ -182,7 +208,7 @@ async def test_a_retry_that_succeeds(make_mock: Callable[..., MockApp], recorder
     """A receiver that fails once, then accepts, gets the callback on the second attempt."""
     recorder.statuses = [503]
     mock = make_mock()
-    await run_task(mock, "SENSITIVE_WORD_ERROR")
+    await run_task(mock, single_callback_outcome())
     (delivery,) = mock.deliveries
     assert (delivery.outcome, delivery.attempts, delivery.status_code) == ("delivered", 2, 200)
 
@@ -197,7 +223,7 @@ async def test_timeouts_and_connection_errors_are_retried(
 
     recorder.hook = time_out
     mock = make_mock(callback_retries=1)
-    await run_task(mock, "SENSITIVE_WORD_ERROR")
+    await run_task(mock, single_callback_outcome())
     (delivery,) = mock.deliveries
     assert (delivery.outcome, delivery.attempts, delivery.status_code) == ("failed", 2, None)
     assert delivery.error == "ReadTimeout: too slow"
@@ -207,8 +233,8 @@ async def test_redirects_are_not_followed(make_mock: Callable[..., MockApp], rec
     """A receiver cannot redirect the mock elsewhere: a 3xx is a failed attempt, nothing else is requested."""
     recorder.statuses = [302] * 10
     mock = make_mock(callback_retries=0)
-    await run_task(mock, "SENSITIVE_WORD_ERROR")
-    assert [str(request.url) for request in recorder.requests] == [valid_body()["callBackUrl"]]
+    await run_task(mock, single_callback_outcome())
+    assert [str(request.url) for request in recorder.requests] == [valid_body()[names().callback_url]]
     assert mock.deliveries[0].outcome == "failed"
 
 
@@ -217,8 +243,9 @@ async def test_one_task_s_callbacks_stay_in_order(make_mock: Callable[..., MockA
     recorder.statuses = [500, 500]
     mock = make_mock(callback_retries=3)
     await run_task(mock)
-    assert recorder.types() == ["text", "text", "text", "first", "complete"]
-    assert [d.callback_type for d in mock.deliveries] == ["text", "first", "complete"]
+    text, first, complete = stages(*ALL_STAGES)
+    assert recorder.types() == [text, text, text, first, complete]
+    assert [d.callback_type for d in mock.deliveries] == [text, first, complete]
 
 
 async def test_callbacks_can_be_switched_off(make_mock: Callable[..., MockApp], recorder: Recorder) -> None:
@@ -240,24 +267,26 @@ async def test_closing_cancels_deliveries_under_way(make_mock: Callable[..., Moc
 
     mock = make_mock(stage_seconds=0)
     mock = MockApp(mock.settings, clock=mock.clock, callback_transport=httpx.MockTransport(hang))
-    async with api(mock) as client:
-        await submit(client, valid_body(), **{"X-Mock-Outcome": "SENSITIVE_WORD_ERROR"})
-        await mock.process_due()
-        await started.wait()
+    with anyio.fail_after(30):
+        async with api(mock) as client:
+            await submit(client, valid_body(), **{"X-Mock-Outcome": single_callback_outcome()})
+            await mock.process_due()
+            await started.wait()
     assert [d.outcome for d in mock.deliveries] == ["cancelled"]
 
 
 async def test_deliveries_are_visible_over_http(make_mock: Callable[..., MockApp]) -> None:
     """GET /_mock/deliveries lists the deliveries, optionally for one task."""
     mock = make_mock()
-    async with api(mock) as client:
-        first = await submit(client)
-        await submit(client, valid_body(), **{"X-Mock-Outcome": "SENSITIVE_WORD_ERROR"})
-        await mock.advance(60)
-        await mock.drain()
-        everything = (await client.get("/_mock/deliveries")).json()
-        mine = (await client.get("/_mock/deliveries", params={"taskId": first})).json()
+    with anyio.fail_after(30):
+        async with api(mock) as client:
+            first = await submit(client)
+            await submit(client, valid_body(), **{"X-Mock-Outcome": single_callback_outcome()})
+            await mock.advance(60)
+            await mock.drain()
+            everything = (await client.get("/_mock/deliveries")).json()
+            mine = (await client.get("/_mock/deliveries", params=task_query(first))).json()
     assert len(everything) == 4
-    assert [item["callback_type"] for item in mine] == ["text", "first", "complete"]
-    assert mine[0]["headers"]["X-Webhook-Signature"]
+    assert [item["callback_type"] for item in mine] == stages(*ALL_STAGES)
+    assert mine[0]["headers"][names().signature_header]
     assert mine[0]["payload"]["data"]["task_id"] == first

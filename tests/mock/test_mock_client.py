@@ -27,8 +27,10 @@ from suno_api import (
     UnknownAPIError,
     verify_webhook,
 )
+from suno_api.spec import names
 from suno_conformance.mock import MockApp, MockServer, VirtualClock
-from tests.mock.mock_support import KEY, WEBHOOK_KEY, Receiver, settings, valid_body
+from tests.mock.mock_support import KEY, WEBHOOK_KEY, Receiver, settings, stages, valid_body
+from tests.spec_support import member
 
 STYLES = ["upstream", "status"]
 
@@ -81,14 +83,15 @@ def test_the_full_lifecycle(
     server = served()
     client = clients(server, webhook_secret=WEBHOOK_KEY, sleep=lambda _: server.advance(2))
     statuses: list[str | None] = []
-    task_id = client.submit(valid_body(callBackUrl=receiver.url))
+    task_id = client.submit(valid_body(callback_url=receiver.url))
     record = client.wait(task_id, timeout=60, on_progress=lambda r: statuses.append(r.status_name))
     server.drain()
-    assert statuses == ["PENDING", "TEXT_SUCCESS", "FIRST_SUCCESS", "SUCCESS"]
+    roles = ("status_pending", "status_text_success", "status_first_success", "status_success")
+    assert statuses == [member(role) for role in roles]
     assert record.succeeded
     assert len(record.tracks) == 2
     events = [verify_webhook(item.body, item.headers, secret=WEBHOOK_KEY) for item in receiver.wait_for(3)]
-    assert [str(event.callback_type) for event in events] == ["text", "first", "complete"]
+    assert [str(event.callback_type) for event in events] == stages("stage_text", "stage_first", "stage_complete")
     assert {event.task_id for event in events} == {task_id}
     assert [track.audio_url for track in events[-1].tracks] == [track.audio_url for track in record.tracks]
     assert client.verify_webhook(receiver.received[0].body, receiver.received[0].headers).task_id == task_id
@@ -102,33 +105,32 @@ async def test_the_async_lifecycle(served: Callable[..., MockServer], receiver: 
     async def sleep(_: float) -> None:
         await anyio.to_thread.run_sync(server.advance, 2)
 
-    async with AsyncSunoClient(api_key=KEY, base_url=server.url, sleep=sleep) as client:
-        task_id = await client.submit(valid_body(callBackUrl=receiver.url))
-        record = await client.wait(task_id, timeout=60)
-    await anyio.to_thread.run_sync(server.drain)
+    with anyio.fail_after(60):
+        async with AsyncSunoClient(api_key=KEY, base_url=server.url, sleep=sleep) as client:
+            task_id = await client.submit(valid_body(callback_url=receiver.url))
+            record = await client.wait(task_id, timeout=60)
+        await anyio.to_thread.run_sync(server.drain)
     assert record.succeeded
-    assert [item.json()["data"]["callbackType"] for item in receiver.wait_for(3)] == ["text", "first", "complete"]
+    types = [item.json()["data"][names().callback_type] for item in receiver.wait_for(3)]
+    assert types == stages("stage_text", "stage_first", "stage_complete")
 
 
 @pytest.mark.parametrize(
-    ("outcome", "status", "error_code"),
-    [
-        ("GENERATE_AUDIO_FAILED", "GENERATE_AUDIO_FAILED", 501),
-        ("SENSITIVE_WORD_ERROR", "SENSITIVE_WORD_ERROR", 400),
-        ("PENDING_WITH_ERROR", "PENDING", 501),
-    ],
+    ("role", "error_code"),
+    [("status_generate_audio_failed", 501), ("status_sensitive_word_error", 400), ("pending_with_error", 501)],
 )
 def test_failed_tasks_raise_task_failed(
-    served: Callable[..., MockServer],
-    clients: Callable[..., SunoClient],
-    outcome: str,
-    status: str,
-    error_code: int,
+    served: Callable[..., MockServer], clients: Callable[..., SunoClient], role: str, error_code: int
 ) -> None:
     """A task that fails (even while still PENDING) makes wait() raise TaskFailedError with its code."""
+    if role == "pending_with_error":
+        status = member("status_pending")
+        outcome = f"{status}_WITH_ERROR"
+    else:
+        status = outcome = member(role)
     server = served()
     client = clients(server, sleep=lambda _: server.advance(2))
-    task_id = client.submit(valid_body(prompt=f"la la [mock:{outcome}]"))
+    task_id = client.submit(valid_body({names().prompt: f"la la [mock:{outcome}]"}))
     with pytest.raises(TaskFailedError) as raised:
         client.wait(task_id, timeout=60)
     assert (raised.value.task_id, str(raised.value.status), raised.value.error_code) == (task_id, status, error_code)
@@ -154,40 +156,42 @@ ERRORS: list[tuple[int, type[Exception], Callable[[MockServer], None]]] = [
 ]
 
 
-@pytest.mark.parametrize("style", STYLES)
+@pytest.mark.parametrize("error_style", STYLES)
 @pytest.mark.parametrize("case", ERRORS, ids=[str(code) for code, _, _ in ERRORS])
 def test_every_error_code_reaches_the_client_typed(
     served: Callable[..., MockServer],
     clients: Callable[..., SunoClient],
-    style: str,
+    error_style: str,
     case: tuple[int, type[Exception], Callable[[MockServer], None]],
 ) -> None:
     """Each error code the mock answers becomes its own exception class, in both error styles."""
     code, error, arrange = case
-    server = served(error_style=style)
+    server = served(error_style=error_style)
     arrange(server)
     client = clients(server, api_key="wrong-key" if code == 401 else KEY, max_retries=0)
     with pytest.raises(error) as raised:
-        client.get_record("f" * 32)
+        client.get_record("e" * 32)
     assert getattr(raised.value, "code", None) == code
-    assert getattr(raised.value, "http_status", None) == (code if style == "status" else 200)
+    assert getattr(raised.value, "http_status", None) == (code if error_style == "status" else 200)
 
 
-@pytest.mark.parametrize("style", STYLES)
+@pytest.mark.parametrize("error_style", STYLES)
 def test_a_submit_beyond_the_credits(
-    served: Callable[..., MockServer], clients: Callable[..., SunoClient], style: str
+    served: Callable[..., MockServer], clients: Callable[..., SunoClient], error_style: str
 ) -> None:
     """402 reaches submit() as InsufficientCreditsError, and nothing was created."""
-    server = served(error_style=style, credits=0)
+    server = served(error_style=error_style, credits=0)
     with pytest.raises(InsufficientCreditsError):
         clients(server).submit(valid_body())
     assert server.mock.tasks == {}
 
 
-@pytest.mark.parametrize("style", STYLES)
-def test_a_rejected_submit(served: Callable[..., MockServer], clients: Callable[..., SunoClient], style: str) -> None:
+@pytest.mark.parametrize("error_style", STYLES)
+def test_a_rejected_submit(
+    served: Callable[..., MockServer], clients: Callable[..., SunoClient], error_style: str
+) -> None:
     """A 422 from the service (here injected: the client validates first) is RequestRejectedError, not resent."""
-    server = served(error_style=style)
+    server = served(error_style=error_style)
     server.mock.arm_fault("422", route="submit")
     with pytest.raises(RequestRejectedError):
         clients(server).submit(valid_body())
@@ -197,13 +201,13 @@ def test_a_rejected_submit(served: Callable[..., MockServer], clients: Callable[
 # --------------------------------------------------------------------------------------------------- retries
 
 
-@pytest.mark.parametrize("style", STYLES)
+@pytest.mark.parametrize("error_style", STYLES)
 def test_retries_honour_retry_after_from_the_limiter(
-    served: Callable[..., MockServer], clients: Callable[..., SunoClient], style: str
+    served: Callable[..., MockServer], clients: Callable[..., SunoClient], error_style: str
 ) -> None:
     """Beyond the rate limit the client sleeps what Retry-After says, then succeeds."""
     timer = FakeTimer()
-    server = served(error_style=style, rate_limit=1, rate_burst=1, timer=timer)
+    server = served(error_style=error_style, rate_limit=1, rate_burst=1, timer=timer)
     slept: list[float] = []
 
     def sleep(seconds: float) -> None:
@@ -212,7 +216,7 @@ def test_retries_honour_retry_after_from_the_limiter(
 
     client = clients(server, sleep=sleep)
     task_id = client.submit(valid_body())  # takes the only token
-    assert client.get_record(task_id).status_name == "PENDING"  # 429, sleeps 1 s, then succeeds
+    assert client.get_record(task_id).status_name == names().status_pending  # 429, sleeps 1 s, then succeeds
     assert slept == [1.0]
     assert [(record.route, record.code) for record in server.mock.requests] == [
         ("submit", 200),
@@ -291,7 +295,7 @@ def test_a_slow_answer_times_out(served: Callable[..., MockServer], clients: Cal
     server = served()
     server.mock.arm_fault("delay=0.5", route="record-info")
     with pytest.raises(APITimeoutError):
-        clients(server, timeout=0.1, max_retries=0).get_record("f" * 32)
+        clients(server, timeout=0.1, max_retries=0).get_record("e" * 32)
 
 
 def test_an_unreadable_record_is_a_decode_error(

@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 import logging
 import socket
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from typing import Any
 
 import httpx
 import pytest
 
 from suno_api import Violation
+from suno_api.spec import names
 from suno_conformance.mock import MockApp, MockServer
 from tests.mock.mock_support import (
     AUTH,
@@ -23,14 +24,16 @@ from tests.mock.mock_support import (
     record,
     settings,
     submit,
+    task_query,
     valid_body,
 )
 
 pytestmark = pytest.mark.anyio
 
 
-def _raw_body(body: dict[str, Any], **raw_values: str) -> bytes:
+def _raw_body(body: dict[str, Any], raw_values: Mapping[str, str] | None = None) -> bytes:
     """Encode ``body``, then splice in raw JSON text for the keys in ``raw_values`` (what json.dumps cannot write)."""
+    raw_values = raw_values or {}
     text = json.dumps({**body, **dict.fromkeys(raw_values, "@@")})
     for key, raw in raw_values.items():
         text = text.replace(f'"{key}": "@@"', f'"{key}": {raw}')
@@ -68,7 +71,7 @@ async def test_deeply_nested_json_is_refused(
     mock = make_mock()
     nested = "[" * depth + "]" * depth
     async with api(mock) as client:
-        response = await _post(client, _raw_body(valid_body(), style=nested))
+        response = await _post(client, _raw_body(valid_body(), {names().style: nested}))
     envelope = response.json()
     assert envelope["code"] == 422
     assert "nests deeper" in envelope["msg"]
@@ -96,9 +99,9 @@ async def test_values_that_cannot_be_stored_are_refused_at_submit(
     make record-info fail later.
     """
     mock = make_mock(Permissive)
-    field = "title" if raw.startswith('"') else "continueAt"
+    field = names().title if raw.startswith('"') else names().continue_at
     async with api(mock) as client:
-        response = await _post(client, _raw_body(valid_body(), **{field: raw}))
+        response = await _post(client, _raw_body(valid_body(), {field: raw}))
     envelope = response.json()
     assert envelope["code"] == 422, envelope
     assert why in envelope["msg"]
@@ -109,7 +112,9 @@ async def test_a_lone_surrogate_in_a_key_is_refused(make_mock: Callable[..., Moc
     """A key is a string too: a lone surrogate there answers 422."""
     mock = make_mock(Permissive)
     async with api(mock) as client:
-        response = await _post(client, json.dumps(valid_body()).replace('"title"', '"ti\\udc80tle"').encode())
+        title = names().title
+        broken = f'"{title[:1]}\\udc80{title[1:]}"'
+        response = await _post(client, json.dumps(valid_body()).replace(f'"{title}"', broken).encode())
     assert response.json()["code"] == 422
 
 
@@ -117,20 +122,21 @@ async def test_a_surrogate_pair_is_valid_unicode(make_mock: Callable[..., MockAp
     """An escaped surrogate pair is one character (an emoji): accepted, stored and answered back."""
     mock = make_mock()
     async with api(mock) as client:
-        task_id = await submit(client, valid_body(title="Night \U0001f319"))  # json.dumps escapes it as a pair
+        title = {names().title: "Night \U0001f319"}
+        task_id = await submit(client, valid_body(title))  # json.dumps escapes it as a pair
         data = await record(client, task_id)
-    assert json.loads(data["param"])["title"] == "Night \U0001f319"
+    assert json.loads(data["param"])[names().title] == "Night \U0001f319"
 
 
 async def test_a_huge_but_finite_continue_at_never_breaks_record_info(make_mock: Callable[..., MockApp]) -> None:
     """A 300-digit continueAt the rules let through is stored, and record-info keeps answering 200."""
     mock = make_mock(stage_seconds=0)
     async with api(mock) as client:
-        response = await _post(client, _raw_body(valid_body(), continueAt="9" * 300))
+        response = await _post(client, _raw_body(valid_body(), {names().continue_at: "9" * 300}))
         envelope = response.json()
         if envelope["code"] == 200:
-            data = await record(client, envelope["data"]["taskId"])
-            assert data["status"] == "SUCCESS"
+            data = await record(client, envelope["data"][names().submit_task_id])
+            assert data[names().record_status] == names().status_success
         else:
             assert envelope["code"] == 422
 
@@ -150,7 +156,7 @@ async def test_a_body_over_the_cap_answers_413(make_mock: Callable[..., MockApp]
     """A body larger than max_body_bytes answers HTTP 413 (in either error style), and nothing is created."""
     mock = make_mock(max_body_bytes=1024)
     async with api(mock) as client:
-        response = await _post(client, _raw_body(valid_body(prompt="x" * 2000)))
+        response = await _post(client, _raw_body(valid_body({names().prompt: "x" * 2000})))
     assert response.status_code == 413
     assert response.json()["code"] == 413
     assert mock.tasks == {}
@@ -193,11 +199,11 @@ async def test_advance_refuses_what_is_not_a_sane_number(
         before = mock.clock.now()
         response = await client.post("/_mock/advance", content=f'{{"seconds": {raw}}}'.encode())
         assert response.status_code == 400, response.text
-        assert "error" in response.json()
+        assert "error" in response.json()  # spec-literal: the debug API's own key, not the callback stage
         assert mock.clock.now() == before
-        assert (await record(client, task_id))["status"] == "PENDING"
+        assert (await record(client, task_id))[names().record_status] == names().status_pending
         assert (await client.post("/_mock/advance", json={"seconds": 5})).status_code == 200
-        assert (await record(client, task_id))["status"] == "SUCCESS"
+        assert (await record(client, task_id))[names().record_status] == names().status_success
 
 
 @pytest.mark.parametrize(
@@ -315,19 +321,20 @@ def test_connections_beyond_the_limit_get_503(serve: Callable[..., MockServer]) 
 def test_record_info_answers_after_hostile_submits(serve: Callable[..., MockServer]) -> None:
     """After every kind of hostile submit, the same mock still creates and reports tasks."""
     server = serve(settings(stage_seconds=0))
+    spec_names = names()
     hostile = [
-        _raw_body(valid_body(), continueAt="9" * 400),
-        _raw_body(valid_body(), title='"\\ud800"'),
-        _raw_body(valid_body(), style="[" * 10_000 + "]" * 10_000),
-        _raw_body(valid_body(), continueAt="NaN"),
+        _raw_body(valid_body(), {spec_names.continue_at: "9" * 400}),
+        _raw_body(valid_body(), {spec_names.title: '"\\ud800"'}),
+        _raw_body(valid_body(), {spec_names.style: "[" * 10_000 + "]" * 10_000}),
+        _raw_body(valid_body(), {spec_names.continue_at: "NaN"}),
     ]
     with httpx.Client(base_url=server.url, headers={**AUTH, "Content-Type": "application/json"}) as client:
         for content in hostile:
             answer = client.post(SUBMIT, content=content)
             assert answer.status_code == 200
             assert answer.json()["code"] == 422
-        task_id = client.post(SUBMIT, json=valid_body()).json()["data"]["taskId"]
-        polled = client.get(RECORD_INFO, params={"taskId": task_id}).json()
+        task_id = client.post(SUBMIT, json=valid_body()).json()["data"][spec_names.submit_task_id]
+        polled = client.get(RECORD_INFO, params=task_query(task_id)).json()
     assert polled["code"] == 200
 
 

@@ -15,9 +15,24 @@ from pathlib import Path
 import httpx
 import pytest
 
+from suno_api.spec import names
 from suno_conformance.mock import MockApp, MockServer, VirtualClock
 from suno_conformance.mock._server import bind_socket
-from tests.mock.mock_support import AUTH, KEY, RECORD_INFO, SUBMIT, Receiver, eventually, settings, valid_body
+from tests.mock.mock_support import (
+    AUTH,
+    KEY,
+    RECORD_INFO,
+    SUBMIT,
+    Receiver,
+    eventually,
+    settings,
+    stages,
+    task_query,
+    valid_body,
+)
+from tests.spec_support import member
+
+ALL_STAGES = ("stage_text", "stage_first", "stage_complete")
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -83,8 +98,9 @@ def test_two_mocks_in_one_process_share_nothing(serve: Callable[..., MockServer]
     first = serve(settings(error_style="status"))
     second = serve(settings())
     assert first.port != second.port
-    task_id = httpx.post(f"{first.url}{SUBMIT}", json=valid_body(), headers=AUTH).json()["data"]["taskId"]
-    missing = httpx.get(f"{second.url}{RECORD_INFO}", params={"taskId": task_id}, headers=AUTH)
+    submitted = httpx.post(f"{first.url}{SUBMIT}", json=valid_body(), headers=AUTH)
+    task_id = submitted.json()["data"][names().submit_task_id]
+    missing = httpx.get(f"{second.url}{RECORD_INFO}", params=task_query(task_id), headers=AUTH)
     assert missing.status_code == 200
     assert missing.json()["code"] == 404
     assert len(first.mock.tasks) == 1
@@ -130,7 +146,7 @@ def test_malformed_json_over_the_wire(serve: Callable[..., MockServer]) -> None:
 def test_status_style_over_the_wire(serve: Callable[..., MockServer]) -> None:
     """In status style, non-standard codes such as 455 travel as real HTTP statuses."""
     server = serve(settings(error_style="status", maintenance=True))
-    response = httpx.get(f"{server.url}{RECORD_INFO}", params={"taskId": "x"}, headers=AUTH)
+    response = httpx.get(f"{server.url}{RECORD_INFO}", params=task_query("x"), headers=AUTH)
     assert response.status_code == 455
     assert response.json()["code"] == 455
 
@@ -138,22 +154,27 @@ def test_status_style_over_the_wire(serve: Callable[..., MockServer]) -> None:
 def test_stepping_a_served_clock(serve: Callable[..., MockServer], receiver: Receiver) -> None:
     """server.advance steps the clock on the server's loop; callbacks follow; drain waits for them."""
     server = serve(settings(), clock=VirtualClock(frozen=True))
+    spec_names = names()
     with httpx.Client(base_url=server.url, headers=AUTH) as client:
-        task_id = client.post(SUBMIT, json=valid_body(callBackUrl=receiver.url)).json()["data"]["taskId"]
+        submitted = client.post(SUBMIT, json=valid_body(callback_url=receiver.url))
+        task_id = submitted.json()["data"][spec_names.submit_task_id]
         server.advance(2)
-        assert client.get(RECORD_INFO, params={"taskId": task_id}).json()["data"]["status"] == "TEXT_SUCCESS"
+        polled = client.get(RECORD_INFO, params=task_query(task_id)).json()["data"]
+        assert polled[spec_names.record_status] == member("status_text_success")
         client.post("/_mock/advance", json={"seconds": 4})
-        assert client.get(RECORD_INFO, params={"taskId": task_id}).json()["data"]["status"] == "SUCCESS"
+        polled = client.get(RECORD_INFO, params=task_query(task_id)).json()["data"]
+        assert polled[spec_names.record_status] == spec_names.status_success
     server.drain()
-    assert [item.json()["data"]["callbackType"] for item in receiver.wait_for(3)] == ["text", "first", "complete"]
+    types = [item.json()["data"][spec_names.callback_type] for item in receiver.wait_for(3)]
+    assert types == stages(*ALL_STAGES)
 
 
 def test_the_ticker_sends_callbacks_on_its_own(serve: Callable[..., MockServer], receiver: Receiver) -> None:
     """With a running clock and instant stages, callbacks arrive without anyone polling record-info."""
     server = serve(settings(stage_seconds=0))
-    httpx.post(f"{server.url}{SUBMIT}", json=valid_body(callBackUrl=receiver.url), headers=AUTH)
-    types = [item.json()["data"]["callbackType"] for item in receiver.wait_for(3)]
-    assert types == ["text", "first", "complete"]
+    httpx.post(f"{server.url}{SUBMIT}", json=valid_body(callback_url=receiver.url), headers=AUTH)
+    types = [item.json()["data"][names().callback_type] for item in receiver.wait_for(3)]
+    assert types == stages(*ALL_STAGES)
     eventually(lambda: [d.outcome for d in server.mock.deliveries] == ["delivered"] * 3)
 
 
@@ -190,7 +211,7 @@ def test_the_command_line(tmp_path: Path) -> None:
         env=_child_env(SUNO_MOCK_SEED="5"),
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
-        text=True,
+        encoding="utf-8",
     )
     try:
         assert process.stdout is not None
@@ -217,7 +238,7 @@ def test_the_command_line_names_a_bad_variable() -> None:
         cwd=ROOT,
         env=_child_env(SUNO_MOCK_ERROR_STYLE="loud"),
         capture_output=True,
-        text=True,
+        encoding="utf-8",
         timeout=30,
         check=False,
     )

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
+import json
 import os
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import attrs
 import pytest
 
 import suno_conformance.mock._settings as mock_settings_module
+from suno_api.spec import effective_spec, names
 from suno_conformance.mock import (
     MOCK_SETTINGS,
     OUTCOMES,
@@ -19,6 +25,7 @@ from suno_conformance.mock import (
     settings_table_markdown,
 )
 from suno_conformance.mock._settings import ENV_PREFIX
+from tests.spec_support import member
 
 
 def test_defaults() -> None:
@@ -29,7 +36,7 @@ def test_defaults() -> None:
     assert settings.api_keys == ("mock-api-key",)
     assert settings.error_style == "upstream"
     assert settings.stage_seconds == (2.0, 2.0, 2.0)
-    assert settings.default_outcome == "SUCCESS"
+    assert settings.default_outcome == names().status_success
     assert settings.credits is None
     assert settings.rate_limit is None
     assert settings.maintenance is False
@@ -46,6 +53,7 @@ def test_constructor_ignores_the_environment(monkeypatch: pytest.MonkeyPatch) ->
 
 def test_from_env_reads_every_variable() -> None:
     """Every documented variable is parsed into its field."""
+    outcome = list(OUTCOMES)[-1]  # any but the default; read without regard to case
     environ = {
         "SUNO_MOCK_HOST": "::1",
         "SUNO_MOCK_PORT": "8765",
@@ -53,7 +61,7 @@ def test_from_env_reads_every_variable() -> None:
         "SUNO_MOCK_ERROR_STYLE": "STATUS",
         "SUNO_MOCK_SEED": "42",
         "SUNO_MOCK_STAGE_SECONDS": "1,2.5,3",
-        "SUNO_MOCK_DEFAULT_OUTCOME": "generate_audio_failed",
+        "SUNO_MOCK_DEFAULT_OUTCOME": outcome.lower(),
         "SUNO_MOCK_CREDITS": "10",
         "SUNO_MOCK_CREDITS_PER_TASK": "2",
         "SUNO_MOCK_RATE_LIMIT": "5",
@@ -79,7 +87,7 @@ def test_from_env_reads_every_variable() -> None:
         error_style="status",
         seed=42,
         stage_seconds=(1.0, 2.5, 3.0),
-        default_outcome="GENERATE_AUDIO_FAILED",
+        default_outcome=outcome,
         credits=10.0,
         credits_per_task=2.0,
         rate_limit=5.0,
@@ -242,3 +250,58 @@ def test_the_markdown_table_has_a_row_per_setting() -> None:
     assert len(lines) == 2 + len(MOCK_SETTINGS)
     for line, setting in zip(lines[2:], MOCK_SETTINGS, strict=True):
         assert line.startswith(f"| `{setting.env}` | `{setting.option}` |")
+
+
+def test_importing_the_mock_reads_no_name() -> None:
+    """`import suno_conformance.mock` (its command, its pytest plugin) leaves names() and the spec unread.
+
+    So that a status upstream removes drops its outcome when the mock is first used, never at import.
+    """
+    script = (
+        "import suno_conformance.mock, suno_conformance.mock.__main__, suno_conformance.pytest_plugin\n"
+        "from suno_api import _names, _spec\n"
+        "print(_names.names.cache_info().currsize, _spec.effective_spec.cache_info().currsize)\n"
+    )
+    done = subprocess.run(  # noqa: S603 - this interpreter, on a script of ours
+        [sys.executable, "-c", script], capture_output=True, encoding="utf-8", check=False, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["0", "0"]
+
+
+def test_a_removed_status_drops_its_outcome_when_the_table_is_first_read(tmp_path: Path) -> None:
+    """Importing the mock with a status gone from the spec logs nothing; reading MOCK_SETTINGS drops that outcome.
+
+    Only that outcome leaves ``default_outcome``'s choices, with a warning, when the table is first built.
+    """
+    gone = member("status_callback_exception")
+    document = copy.deepcopy(dict(effective_spec()))
+    enum_pointer, value = names().pointer("status_callback_exception").rsplit("/", 1)
+    node: Any = document
+    for part in enum_pointer[1:].split("/"):
+        node = node[part]
+    node.remove(value)
+    effective = tmp_path / "effective.json"
+    effective.write_text(json.dumps(document), encoding="utf-8")
+    script = f"""
+import logging, sys
+from pathlib import Path
+import suno_api._spec
+suno_api._spec.effective_spec_path = lambda: Path({str(effective)!r})
+logging.basicConfig(stream=sys.stdout, format="LOG %(message)s")
+import suno_conformance.mock
+print("IMPORTED")
+from suno_conformance.mock import MOCK_SETTINGS
+row = next(setting for setting in MOCK_SETTINGS if setting.name == "default_outcome")
+print("CHOICES", *row.choices)
+"""
+    done = subprocess.run(  # noqa: S603 - this interpreter, on a script of ours
+        [sys.executable, "-c", script], capture_output=True, encoding="utf-8", check=False, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == "IMPORTED", lines
+    (warning,) = [line for line in lines if line.startswith("LOG ")]
+    assert "left out" in warning
+    (choices,) = [line.split()[1:] for line in lines if line.startswith("CHOICES ")]
+    assert choices == [outcome for outcome in OUTCOMES if outcome != gone]

@@ -11,16 +11,23 @@ import httpx
 import pytest
 
 from suno_api._spec import enum_values
+from suno_api.spec import SpecNames, names
 from suno_conformance.mock import OUTCOMES, MockApp, VirtualClock
 from suno_conformance.mock._tasks import TaskIds, task_id_for
-from tests.mock.mock_support import AUTH, RECORD_INFO, SUBMIT, api, record, settings, submit, valid_body
+from tests.mock.mock_support import AUTH, RECORD_INFO, SUBMIT, api, record, settings, submit, task_query, valid_body
+from tests.spec_support import member
 
 pytestmark = pytest.mark.anyio
 
-RECORD_TRACK_KEYS = {
-    "id", "audioUrl", "sourceAudioUrl", "streamAudioUrl", "sourceStreamAudioUrl", "imageUrl", "sourceImageUrl",
-    "prompt", "modelName", "title", "tags", "createTime", "duration",
-}  # fmt: skip
+
+def record_track_keys() -> set[str]:
+    """The fields of a record-info track, as the spec spells them."""
+    return {names().resolve(role) for role in SpecNames.roles() if role.startswith("track_")}
+
+
+def _status(data: dict[str, Any]) -> str:
+    status: str = data[names().record_status]
+    return status
 
 
 def tracks(data: dict[str, Any]) -> list[dict[str, Any]]:
@@ -33,19 +40,12 @@ async def test_a_task_moves_through_the_stages(make_mock: Callable[..., MockApp]
     mock = make_mock(stage_seconds=(1, 2, 3))
     async with api(mock) as client:
         task_id = await submit(client)
-        seen = [(await record(client, task_id))["status"]]
+        seen = [_status(await record(client, task_id))]
         for seconds in (0.999, 0.001, 1.999, 0.001, 2.999, 0.001):
             await mock.advance(seconds)
-            seen.append((await record(client, task_id))["status"])
-    assert seen == [
-        "PENDING",
-        "PENDING",
-        "TEXT_SUCCESS",
-        "TEXT_SUCCESS",
-        "FIRST_SUCCESS",
-        "FIRST_SUCCESS",
-        "SUCCESS",
-    ]
+            seen.append(_status(await record(client, task_id)))
+    pending, text, first = member("status_pending"), member("status_text_success"), member("status_first_success")
+    assert seen == [pending, pending, text, text, first, first, member("status_success")]
 
 
 async def test_tracks_appear_as_the_task_progresses(make_mock: Callable[..., MockApp]) -> None:
@@ -67,7 +67,7 @@ async def test_tracks_appear_as_the_task_progresses(make_mock: Callable[..., Moc
     assert all(track["audioUrl"].startswith("http://mock.test/_mock/files/") for track in tracks(done))
     assert all(isinstance(track["duration"], float) and track["duration"] > 42.5 for track in tracks(done))
     assert [track["id"] for track in tracks(text)] == [track["id"] for track in tracks(done)]
-    assert done["response"]["taskId"] == task_id
+    assert done["response"][names().response_task_id] == task_id
 
 
 async def test_instant_stages(make_mock: Callable[..., MockApp]) -> None:
@@ -75,7 +75,7 @@ async def test_instant_stages(make_mock: Callable[..., MockApp]) -> None:
     mock = make_mock(stage_seconds=0)
     async with api(mock) as client:
         task_id = await submit(client)
-        assert (await record(client, task_id))["status"] == "SUCCESS"
+        assert _status(await record(client, task_id)) == names().status_success
 
 
 async def test_the_ticker_moves_tasks_nobody_polls(make_mock: Callable[..., MockApp], clock: VirtualClock) -> None:
@@ -84,9 +84,9 @@ async def test_the_ticker_moves_tasks_nobody_polls(make_mock: Callable[..., Mock
     async with api(mock) as client:
         task_id = await submit(client)
         clock.advance(10)
-        assert mock.tasks[task_id].status == "PENDING"  # nothing has looked yet
+        assert mock.tasks[task_id].status == names().status_pending  # nothing has looked yet
         await mock.process_due()
-        assert mock.tasks[task_id].status == "SUCCESS"
+        assert mock.tasks[task_id].status == names().status_success
 
 
 async def test_the_record_info_shape(make_mock: Callable[..., MockApp]) -> None:
@@ -96,7 +96,8 @@ async def test_the_record_info_shape(make_mock: Callable[..., MockApp]) -> None:
     async with api(mock) as client:
         task_id = await submit(client, body)
         data = await record(client, task_id)
-    assert data["taskId"] == task_id
+    spec_names = names()
+    assert data[spec_names.record_task_id] == task_id
     assert isinstance(data["param"], str)
     assert json.loads(data["param"]) == body
     assert data["param"] == json.dumps(body, sort_keys=True, separators=(",", ":"))
@@ -107,10 +108,10 @@ async def test_the_record_info_shape(make_mock: Callable[..., MockApp]) -> None:
     assert data["parentMusicId"] == ""
     assert isinstance(data["createTime"], int)
     for track in tracks(data):
-        assert set(track) == RECORD_TRACK_KEYS
-        assert track["prompt"] == body["prompt"]
-        assert track["title"] == body["title"]
-        assert track["tags"] == body["style"]
+        assert set(track) == record_track_keys()
+        assert track[spec_names.track_prompt] == body[spec_names.prompt]
+        assert track[spec_names.track_title] == body[spec_names.title]
+        assert track[spec_names.track_tags] == body[spec_names.style]
         assert track["modelName"] == "chirp-auk"
         assert track["createTime"] == data["createTime"]
 
@@ -119,8 +120,8 @@ async def test_instrumental_tracks_have_no_lyrics(make_mock: Callable[..., MockA
     """For instrumental tasks no lyrics come back: the tracks' prompt is empty."""
     mock = make_mock(stage_seconds=0)
     async with api(mock) as client:
-        task_id = await submit(client, valid_body(instrumental=True))
-        assert [track["prompt"] for track in tracks(await record(client, task_id))] == ["", ""]
+        task_id = await submit(client, valid_body({names().instrumental: True}))
+        assert [track[names().track_prompt] for track in tracks(await record(client, task_id))] == ["", ""]
 
 
 async def test_ids_and_tracks_are_deterministic_under_a_seed(clock: VirtualClock) -> None:
@@ -132,7 +133,8 @@ async def test_ids_and_tracks_are_deterministic_under_a_seed(clock: VirtualClock
             ids = [await submit(client) for _ in range(3)]
             results.append([await record(client, task_id) for task_id in ids])
     assert results[0] == results[1]
-    assert [data["taskId"] for data in results[0]] != [data["taskId"] for data in results[2]]
+    task_id = names().record_task_id
+    assert [data[task_id] for data in results[0]] != [data[task_id] for data in results[2]]
     assert tracks(results[0][0]) != tracks(results[2][0])
 
 
@@ -152,20 +154,34 @@ def test_prehashed_task_ids_match_the_definition() -> None:
     assert [generate(n) for n in range(20)] == [task_id_for(123, n) for n in range(20)]
 
 
-FINAL = {
-    "SUCCESS": ("SUCCESS", None, True),
-    "GENERATE_AUDIO_FAILED": ("GENERATE_AUDIO_FAILED", 501, False),
-    "SENSITIVE_WORD_ERROR": ("SENSITIVE_WORD_ERROR", 400, False),
-    "CREATE_TASK_FAILED": ("CREATE_TASK_FAILED", 500, False),
-    "CALLBACK_EXCEPTION": ("CALLBACK_EXCEPTION", 500, True),
-    "PENDING_WITH_ERROR": ("PENDING", 501, False),
-}
+def pending_with_error() -> str:
+    """The mock's outcome that stays pending with an error code set."""
+    return f"{names().status_pending}_WITH_ERROR"
+
+
+def final() -> dict[str, tuple[str, int | None, bool]]:
+    """Outcome -> (final status, errorCode, whether both tracks come back), for the statuses the spec still has."""
+    table: dict[str, tuple[str, int | None, bool]] = {}
+    for role, error_code, has_tracks in (
+        ("status_success", None, True),
+        ("status_generate_audio_failed", 501, False),
+        ("status_sensitive_word_error", 400, False),
+        ("status_create_task_failed", 500, False),
+        ("status_callback_exception", 500, True),
+    ):
+        try:
+            status = names().resolve(role)
+        except LookupError:
+            continue  # gone from the spec: the mock drops its outcome too
+        table[status] = (status, error_code, has_tracks)
+    table[pending_with_error()] = (names().status_pending, 501, False)
+    return table
 
 
 def test_every_outcome_is_covered() -> None:
     """The table above names every outcome the mock offers, and each ends in a status the spec documents."""
-    assert set(OUTCOMES) <= set(FINAL)
-    assert {FINAL[outcome][0] for outcome in OUTCOMES} <= set(enum_values("TaskStatus"))
+    assert set(OUTCOMES) == set(final())
+    assert {final()[outcome][0] for outcome in OUTCOMES} <= set(enum_values("TaskStatus"))
 
 
 # the mock's outcomes, not the table's: an outcome the mock drops with an upstream status needs no test edit
@@ -178,13 +194,13 @@ async def test_outcomes_are_requested_per_task(make_mock: Callable[..., MockApp]
         if how == "header":
             task_id = await submit(client, valid_body(), **{"X-Mock-Outcome": outcome.lower()})
         else:
-            task_id = await submit(client, valid_body(prompt=f"la la [mock:{outcome}] la"))
+            task_id = await submit(client, valid_body({names().prompt: f"la la [mock:{outcome}] la"}))
         plain = await submit(client)
         await mock.advance(60)
         data = await record(client, task_id)
-        assert (await record(client, plain))["status"] == "SUCCESS"
-    status, error_code, has_tracks = FINAL[outcome]
-    assert data["status"] == status
+        assert _status(await record(client, plain)) == names().status_success
+    status, error_code, has_tracks = final()[outcome]
+    assert _status(data) == status
     assert data["errorCode"] == error_code
     assert (data["errorMessage"] is None) == (error_code is None)
     assert (len(tracks(data)) == 2) == has_tracks
@@ -194,20 +210,22 @@ async def test_pending_with_error_never_leaves_pending(make_mock: Callable[..., 
     """PENDING_WITH_ERROR: errorCode set while the status stays PENDING, however long one waits."""
     mock = make_mock()
     async with api(mock) as client:
-        task_id = await submit(client, valid_body(), **{"X-Mock-Outcome": "PENDING_WITH_ERROR"})
+        task_id = await submit(client, valid_body(), **{"X-Mock-Outcome": pending_with_error()})
         before = await record(client, task_id)
         await mock.advance(10_000)
         after = await record(client, task_id)
-    assert (before["status"], before["errorCode"]) == ("PENDING", None)
-    assert (after["status"], after["errorCode"]) == ("PENDING", 501)
+    pending = names().status_pending
+    assert (_status(before), before["errorCode"]) == (pending, None)
+    assert (_status(after), after["errorCode"]) == (pending, 501)
 
 
 async def test_default_outcome_setting(make_mock: Callable[..., MockApp]) -> None:
     """default_outcome applies to tasks that request none."""
-    mock = make_mock(default_outcome="SENSITIVE_WORD_ERROR", stage_seconds=0)
+    outcome = member("status_sensitive_word_error")
+    mock = make_mock(default_outcome=outcome, stage_seconds=0)
     async with api(mock) as client:
         task_id = await submit(client)
-        assert (await record(client, task_id))["status"] == "SENSITIVE_WORD_ERROR"
+        assert _status(await record(client, task_id)) == outcome
 
 
 async def test_an_unknown_outcome_is_rejected(make_mock: Callable[..., MockApp]) -> None:
@@ -225,19 +243,21 @@ async def test_an_unknown_task_is_not_found(make_mock: Callable[..., MockApp]) -
     """An unknown task id gets the 404 envelope (HTTP 200 upstream-style), never a 500."""
     mock = make_mock()
     async with api(mock) as client:
-        response = await client.get(RECORD_INFO, params={"taskId": "f" * 32}, headers=AUTH)
+        response = await client.get(RECORD_INFO, params=task_query("e" * 32), headers=AUTH)
     assert response.status_code == 200
-    assert response.json() == {"code": 404, "msg": f"No task with taskId {'f' * 32!r}.", "data": None}
+    message = f"No task with {names().task_id_param} {'e' * 32!r}."
+    assert response.json() == {"code": 404, "msg": message, "data": None}
 
 
-@pytest.mark.parametrize("query", [{}, {"taskId": ""}])
-async def test_record_info_needs_a_task_id(make_mock: Callable[..., MockApp], query: dict[str, str]) -> None:
-    """record-info without taskId gets the 422 envelope."""
+@pytest.mark.parametrize("empty", [False, True])
+async def test_record_info_needs_a_task_id(make_mock: Callable[..., MockApp], empty: bool) -> None:
+    """record-info without the task id parameter, or with an empty one, gets the 422 envelope."""
     mock = make_mock()
+    query = task_query("") if empty else {}
     async with api(mock) as client:
         envelope = (await client.get(RECORD_INFO, params=query, headers=AUTH)).json()
     assert envelope["code"] == 422
-    assert "taskId" in envelope["msg"]
+    assert names().task_id_param in envelope["msg"]
     assert envelope["data"] is None
 
 
@@ -246,8 +266,8 @@ async def test_an_encoded_task_id_is_read_too(make_mock: Callable[..., MockApp])
     mock = make_mock()
     async with api(mock) as client:
         task_id = await submit(client)
-        url = httpx.URL(RECORD_INFO, params={"extra": "a b", "taskId": task_id})
-        assert (await client.get(url, headers=AUTH)).json()["data"]["taskId"] == task_id
+        url = httpx.URL(RECORD_INFO, params={"extra": "a b", **task_query(task_id)})
+        assert (await client.get(url, headers=AUTH)).json()["data"][names().record_task_id] == task_id
 
 
 async def test_cached_answers_follow_the_step(make_mock: Callable[..., MockApp]) -> None:
@@ -255,10 +275,10 @@ async def test_cached_answers_follow_the_step(make_mock: Callable[..., MockApp])
     mock = make_mock()
     async with api(mock) as client:
         task_id = await submit(client)
-        first = (await client.get(RECORD_INFO, params={"taskId": task_id}, headers=AUTH)).content
-        again = (await client.get(RECORD_INFO, params={"taskId": task_id}, headers=AUTH)).content
+        first = (await client.get(RECORD_INFO, params=task_query(task_id), headers=AUTH)).content
+        again = (await client.get(RECORD_INFO, params=task_query(task_id), headers=AUTH)).content
         await mock.advance(2)
-        later = (await client.get(RECORD_INFO, params={"taskId": task_id}, headers=AUTH)).content
+        later = (await client.get(RECORD_INFO, params=task_query(task_id), headers=AUTH)).content
     assert first == again
     assert later != first
 

@@ -31,11 +31,12 @@ from xml.etree import ElementTree
 
 import pytest
 
+from tests.spec.upstream_later import later_spec
+
 CHECKOUT = Path(__file__).resolve().parents[2]
 PYPROJECT = tomllib.loads((CHECKOUT / "pyproject.toml").read_text(encoding="utf-8"))
 WHEEL_CONFIG = PYPROJECT["tool"]["hatch"]["build"]["targets"]["wheel"]
 VENDORED_SPEC = CHECKOUT / "spec" / "suno-api.yaml"
-LATER_SPEC = CHECKOUT / "tests" / "fixtures" / "upstream-later" / "suno-api.yaml"
 EXTRAS = ("conformance", "spec")
 
 # Bounds, not expectations: generous enough for a cold pip cache, short enough that a hang fails the run.
@@ -60,14 +61,16 @@ USER_TEST = '''\
 from urllib.parse import urlsplit
 
 from suno_api import SunoClient, is_loopback_host
+from suno_api.spec import names
 
+SPEC = names()
 BODY = {
-    "uploadUrl": "https://example.com/song.mp3",
-    "defaultParamFlag": False,
-    "instrumental": True,
-    "continueAt": 30,
-    "model": "V4_5",
-    "callBackUrl": "https://example.com/callback",
+    SPEC.upload_url: "https://example.com/song.mp3",
+    SPEC.default_param_flag: False,
+    SPEC.instrumental: True,
+    SPEC.continue_at: 30,
+    SPEC.model: SPEC.model_v4_5,
+    SPEC.callback_url: "https://example.com/callback",
 }
 
 
@@ -142,7 +145,7 @@ def _run(
             env=dict(env),
             stdin=subprocess.DEVNULL,
             capture_output=True,
-            text=True,
+            encoding="utf-8",
             timeout=timeout,
             check=False,
         )
@@ -459,8 +462,7 @@ def test_the_mock_serves_until_sigterm_and_the_suite_finds_it_conforming(install
 def test_spec_diff_and_coverage_exit_with_their_documented_codes(installed: Installed, tmp_path: Path) -> None:
     vendored = tmp_path / "vendored.yaml"
     shutil.copyfile(VENDORED_SPEC, vendored)
-    later = tmp_path / "later.yaml"
-    shutil.copyfile(LATER_SPEC, later)
+    later = later_spec(tmp_path / "later.yaml", VENDORED_SPEC)
     text = VENDORED_SPEC.read_text(encoding="utf-8")
     assert text.count("\npaths:\n") == 1
     surface = tmp_path / "surface.yaml"

@@ -10,17 +10,21 @@ import pytest
 
 from suno_conformance import pytest_plugin
 
-# -p no:cacheprovider: nothing written next to the test file; -W error: a leaked socket fails the run.
-ARGS = ("-p", "no:cacheprovider", "-W", "error", "-q")
+# -p no:cacheprovider: nothing written next to the test file; every warning an error: a leaked socket fails the run.
+ARGS = ("-p", "no:cacheprovider", "-W", "error::Warning", "-q")
 
+# A user's file reads the spec's names as ours do, so that it follows an upstream rename too.
 BODY = """
+from suno_api.spec import names
+
+SPEC = names()
 BODY = {
-    "uploadUrl": "https://storage.example.com/song.mp3",
-    "defaultParamFlag": False,
-    "instrumental": True,
-    "continueAt": 30,
-    "model": "V4_5",
-    "callBackUrl": "http://127.0.0.1:9/callback",
+    SPEC.upload_url: "https://storage.example.com/song.mp3",
+    SPEC.default_param_flag: False,
+    SPEC.instrumental: True,
+    SPEC.continue_at: 30,
+    SPEC.model: SPEC.model_v4_5,
+    SPEC.callback_url: "http://127.0.0.1:9/callback",
 }
 """
 
@@ -37,7 +41,7 @@ def test_a_users_test_submits_and_waits(user_run: pytest.Pytester) -> None:
         def test_extend(suno_mock):
             task_id = suno_mock.client.submit(BODY)
             record = suno_mock.client.wait(task_id, timeout=10)
-            assert record.status_name == "SUCCESS"
+            assert record.status_name == SPEC.status_success
             assert suno_mock.base_url.startswith("http://127.0.0.1:")
             assert list(suno_mock.tasks) == [task_id]
         """,
@@ -56,10 +60,10 @@ def test_outcomes_faults_and_the_async_client(user_run: pytest.Pytester) -> None
         from suno_api import SubmitOutcomeUnknownError, TaskFailedError
 
         def test_a_failed_task(suno_mock):
-            suno_mock.set_outcome("GENERATE_AUDIO_FAILED", times=1)
+            suno_mock.set_outcome(SPEC.status_generate_audio_failed, times=1)
             with pytest.raises(TaskFailedError):
                 suno_mock.client.extend(BODY)
-            assert suno_mock.client.extend(BODY).status_name == "SUCCESS"
+            assert suno_mock.client.extend(BODY).status_name == SPEC.status_success
 
         def test_an_injected_fault(suno_mock):
             suno_mock.inject_fault("500", route="submit")
@@ -73,7 +77,7 @@ def test_outcomes_faults_and_the_async_client(user_run: pytest.Pytester) -> None
                 task_id = await suno_mock.async_client.submit(BODY)
                 return await suno_mock.async_client.wait(task_id, timeout=10)
 
-            assert asyncio.run(run()).status_name == "SUCCESS"
+            assert asyncio.run(run()).status_name == SPEC.status_success
         """,
     )
     user_run.runpytest(*ARGS).assert_outcomes(passed=3)
@@ -90,11 +94,11 @@ def test_the_virtual_clock_and_the_marker(user_run: pytest.Pytester) -> None:
         def test_stages(suno_mock):
             assert suno_mock.server.settings.error_style == "status"
             task_id = suno_mock.client.submit(BODY)
-            assert suno_mock.client.get_record(task_id).status_name == "PENDING"
+            assert suno_mock.client.get_record(task_id).status_name == SPEC.status_pending
             suno_mock.advance(60)
-            assert suno_mock.client.get_record(task_id).status_name == "TEXT_SUCCESS"
+            assert suno_mock.client.get_record(task_id).status_name == SPEC.status_text_success
             suno_mock.advance(120)
-            assert suno_mock.client.get_record(task_id).status_name == "SUCCESS"
+            assert suno_mock.client.get_record(task_id).status_name == SPEC.status_success
         """,
     )
     user_run.runpytest(*ARGS, "--strict-markers").assert_outcomes(passed=1)
@@ -127,12 +131,13 @@ def test_callbacks_reach_the_users_receiver(user_run: pytest.Pytester) -> None:
             thread.start()
             try:
                 url = f"http://127.0.0.1:{server.server_address[1]}/hook"
-                task_id = suno_mock.client.submit({**BODY, "callBackUrl": url})
+                task_id = suno_mock.client.submit({**BODY, SPEC.callback_url: url})
                 payloads = suno_mock.callbacks(task_id)
             finally:
                 server.shutdown()
                 server.server_close()
-            assert [p["data"]["callbackType"] for p in payloads] == ["text", "first", "complete"]
+            stages = [p[SPEC.callback_data][SPEC.callback_type] for p in payloads]
+            assert stages == [SPEC.stage_text, SPEC.stage_first, SPEC.stage_complete]
             assert [d.outcome for d in suno_mock.deliveries(task_id)] == ["delivered"] * 3
             headers, body = received[-1]
             event = suno_mock.client.verify_webhook(body, headers)  # the client knows suno_mock.webhook_key
@@ -161,11 +166,11 @@ def test_the_shared_server_is_reset_between_tests(user_run: pytest.Pytester) -> 
             assert suno_mock.requests() == []
             suno_mock.inject_fault("500", times=5)  # left armed: the reset must forget it
             suno_mock.clear_faults()
-            suno_mock.set_outcome("SENSITIVE_WORD_ERROR")
+            suno_mock.set_outcome(SPEC.status_sensitive_word_error)
             SEEN.append((suno_mock.base_url, suno_mock.client.submit(BODY)))
 
         def test_same_server_same_ids(suno_mock):
-            assert suno_mock.mock.default_outcome == "SUCCESS"
+            assert suno_mock.mock.default_outcome == SPEC.status_success
             (first_url, first_id), (second_url, second_id) = SEEN
             assert first_url == second_url == suno_mock.base_url
             assert first_id == second_id  # task ids start over after a reset
@@ -181,7 +186,7 @@ def test_the_plugin_imports_nothing_heavy() -> None:
         "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('starlette', 'uvicorn', 'schemathesis'))\n"
         "print(heavy)"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)  # noqa: S603 - our interpreter
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, encoding="utf-8", timeout=60, check=True)  # noqa: S603 - our interpreter
     assert result.stdout.strip() == "[]"
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from suno_api.spec import names
 from suno_api_build import _build
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -33,11 +34,10 @@ def test_action_matching_nothing_fails_naming_overlay_and_action(checkout: Path)
 def test_copy_whose_source_vanished_fails(checkout: Path) -> None:
     """Upstream renaming a property must break the flatten action loudly, not skip it."""
     spec_path = checkout / "spec" / "suno-api.yaml"
-    spec_path.write_text(
-        spec_path.read_text(encoding="utf-8").replace("negativeTags:", "excludeTags:"), encoding="utf-8"
-    )
+    old = names().negative_tags
+    spec_path.write_text(spec_path.read_text(encoding="utf-8").replace(f"{old}:", f"{old}Renamed:"), encoding="utf-8")
     broken = list(_build.broken_actions(_build.load_document(spec_path), _build.overlay_paths(checkout / "overlays")))
-    assert any("normalise.overlay.yaml" in message and "negativeTags" in message for message in broken), broken
+    assert any("normalise.overlay.yaml" in message and old in message for message in broken), broken
 
 
 def test_leftover_wrapper_is_refused() -> None:
@@ -67,14 +67,13 @@ def test_regeneration_is_byte_identical(checkout: Path) -> None:
 
 def test_required_list_naming_a_renamed_field_names_its_action(checkout: Path) -> None:
     """Upstream renames a field an overlay action lists in `required`: that action is named, not left to mislead."""
+    old = names().callback_task_id
     overlay = yaml.safe_load((checkout / "overlays" / "normalise.overlay.yaml").read_text(encoding="utf-8"))
-    (index,) = [
-        i for i, action in enumerate(overlay["actions"]) if "task_id" in action.get("update", {}).get("required", [])
-    ]
+    (index,) = [i for i, action in enumerate(overlay["actions"]) if old in action.get("update", {}).get("required", [])]
     spec_path = checkout / "spec" / "suno-api.yaml"
-    spec_path.write_text(spec_path.read_text(encoding="utf-8").replace("task_id", "taskIdent"), encoding="utf-8")
+    spec_path.write_text(spec_path.read_text(encoding="utf-8").replace(old, f"{old}Renamed"), encoding="utf-8")
     broken = list(_build.broken_actions(_build.load_document(spec_path), _build.overlay_paths(checkout / "overlays")))
     assert any(
-        message.startswith(f"normalise.overlay.yaml: action {index} ") and "`required` to include task_id" in message
+        message.startswith(f"normalise.overlay.yaml: action {index} ") and f"`required` to include {old}" in message
         for message in broken
     ), broken

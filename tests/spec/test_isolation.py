@@ -45,7 +45,7 @@ def checkout(tmp_path: Path) -> Path:
 def test_build_never_imports_the_runtime_package(checkout: Path) -> None:
     """generate, check, diff_report and coverage_report leave suno_api and suno_api_client out of sys.modules."""
     result = subprocess.run(  # noqa: S603 - fixed command
-        [sys.executable, "-c", IN_PROCESS, str(checkout)], capture_output=True, text=True, check=False
+        [sys.executable, "-c", IN_PROCESS, str(checkout)], capture_output=True, encoding="utf-8", check=False
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == []
@@ -69,14 +69,14 @@ def test_command_line_works_when_the_runtime_package_cannot_be_imported(checkout
         (["coverage", "--root", str(checkout)], 0),
     ):
         result = subprocess.run(  # noqa: S603 - fixed command
-            [sys.executable, "-m", "suno_api_build", *argv], capture_output=True, text=True, env=env, check=False
+            [sys.executable, "-m", "suno_api_build", *argv], capture_output=True, encoding="utf-8", env=env, check=False
         )
         assert (result.returncode, "Traceback" in result.stderr) == (code, False), (argv, result.stderr)
 
 
 def test_runtime_package_never_imports_the_build() -> None:
     code = "import sys, suno_api, suno_api.spec; print([m for m in sys.modules if m.startswith('suno_api_build')])"
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)  # noqa: S603
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, encoding="utf-8", check=False)  # noqa: S603
     assert (result.returncode, result.stdout) == (0, "[]\n"), result.stderr
 
 

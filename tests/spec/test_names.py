@@ -7,6 +7,7 @@ import copy
 import fnmatch
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator, Mapping
@@ -18,6 +19,7 @@ import pytest
 from suno_api import spec
 from suno_api._names import SpecNames, resolve_pointer
 from suno_api_build import _build, _names, _specdiff
+from tests.spec_support import member
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "spec" / "suno-api.yaml"
@@ -98,11 +100,15 @@ def _effective() -> dict[str, Any]:
 
 
 def test_every_role_resolves_in_the_effective_spec() -> None:
-    """Each role SpecNames declares is in x-names, and every pointer there resolves."""
+    """Every role x-names declares is one of SpecNames's, in its order, and every pointer there resolves.
+
+    A role may be missing from x-names: the upgrade procedure drops the role of a name upstream removed, and the
+    code reading it copes (the mock leaves that outcome out); test_undeclared_role_raises_lookup_error covers it.
+    """
     declared = _names.declared(spec.effective_spec())
-    assert list(declared) == list(SpecNames.roles())
-    resolved = {role: spec.names().resolve(role) for role in SpecNames.roles()}
-    assert resolved["callback_url"] in spec.schema("UploadExtendRequest")["properties"]
+    assert list(declared) == [role for role in SpecNames.roles() if role in declared]
+    resolved = {role: spec.names().resolve(role) for role in declared}
+    assert resolved["callback_url"] in spec.schema(spec.REQUEST_SCHEMA)["properties"]
     assert resolved["status_success"] in spec.enum_values("TaskStatus")
     assert (
         resolved["task_id_param"]
@@ -119,19 +125,36 @@ def test_names_is_one_frozen_object() -> None:
         spec.names().callback_url = "x"
 
 
-def _without_member(document: dict[str, Any], enum: str, member: str) -> dict[str, Any]:
-    document["components"]["schemas"][enum]["enum"].remove(member)
+def _without_member(document: dict[str, Any], role: str) -> dict[str, Any]:
+    """Remove from ``document`` the enum member x-names role ``role`` points at (as upstream would)."""
+    enum_pointer, member = spec.names().pointer(role).rsplit("/", 1)
+    node: Any = document
+    for part in enum_pointer[1:].split("/"):
+        node = node[part]
+    node.remove(next(value for value in node if str(value) == member))
     return document
+
+
+def _a_status_role() -> str:
+    """A declared status role other than the success the tests read (the last one x-names lists)."""
+    declared = _names.declared(spec.effective_spec())
+    success = declared["status_success"]
+    return next(
+        role
+        for role, pointer in reversed(declared.items())
+        if pointer.rsplit("/", 1)[0] == success.rsplit("/", 1)[0] and pointer != success
+    )
 
 
 def test_dead_pointer_raises_naming_role_and_pointer_only_when_read() -> None:
     """A removed response-side enum member breaks only the role that points at it, when that role is read."""
-    names = SpecNames(_without_member(_effective(), "TaskStatus", "CALLBACK_EXCEPTION"))
-    assert names.status_success == "SUCCESS"
-    pointer = names.pointer("status_callback_exception")
-    with pytest.raises(LookupError, match=r"'status_callback_exception'.*TaskStatus/enum/CALLBACK_EXCEPTION"):
-        _ = names.status_callback_exception
-    assert pointer.endswith("/CALLBACK_EXCEPTION")
+    role = _a_status_role()
+    pointer = spec.names().pointer(role)
+    names = SpecNames(_without_member(_effective(), role))
+    assert names.status_success == spec.names().status_success
+    assert names.pointer(role) == pointer
+    with pytest.raises(LookupError, match=rf"'{role}'.*{re.escape(pointer)}"):
+        names.resolve(role)
 
 
 def test_undeclared_role_raises_lookup_error() -> None:
@@ -142,18 +165,28 @@ def test_undeclared_role_raises_lookup_error() -> None:
         _ = SpecNames(document).prompt
 
 
-@pytest.mark.parametrize(
-    ("pointer", "name"),
-    [
-        ("/components/schemas/UploadExtendRequest/properties/callBackUrl", "callBackUrl"),
-        ("/paths/~1api~1v1~1generate~1record-info/get/parameters/0", "taskId"),
-        ("/paths/~1api~1v1~1generate~1record-info/get/operationId", "getRecordInfo"),
-        ("/components/schemas/ApiCode/enum/455", "455"),
-        ("/components/schemas/TaskStatus/enum/SUCCESS", "SUCCESS"),
-    ],
-)
-def test_pointer_rules_agree_between_runtime_and_build(pointer: str, name: str) -> None:
+def _pointer_kinds() -> dict[str, tuple[str, str]]:
+    """One pointer of each kind, with the name it gives, taken from today's effective spec."""
+    document = spec.effective_spec()
+    declared = _names.declared(document)
+    record_info = declared["task_id_param"].rsplit("/parameters/", 1)[0]
+    operation = document
+    for part in record_info[1:].split("/"):
+        operation = operation[part.replace("~1", "/").replace("~0", "~")]
+    code = document["components"]["schemas"]["ApiCode"]["enum"][-1]
+    return {
+        "property": (declared["callback_url"], spec.names().callback_url),
+        "parameter": (declared["task_id_param"], spec.names().task_id_param),
+        "operation id": (f"{record_info}/operationId", operation["operationId"]),
+        "numeric enum member": (f"/components/schemas/ApiCode/enum/{code}", str(code)),
+        "string enum member": (declared["status_success"], spec.names().status_success),
+    }
+
+
+@pytest.mark.parametrize("kind", ["property", "parameter", "operation id", "numeric enum member", "string enum member"])
+def test_pointer_rules_agree_between_runtime_and_build(kind: str) -> None:
     """The library and the build read a pointer the same way: property, parameter, operation id, enum member."""
+    pointer, name = _pointer_kinds()[kind]
     assert resolve_pointer(spec.effective_spec(), pointer) == name
     assert _names.resolve(spec.effective_spec(), pointer) == name
     dead = pointer.rsplit("/", 1)[0] + "/nothing"
@@ -164,8 +197,10 @@ def test_pointer_rules_agree_between_runtime_and_build(pointer: str, name: str) 
 
 def test_import_survives_a_removed_response_enum_member(tmp_path: Path) -> None:
     """With a status and a stage gone from the spec, the library, CLI and mock import; the mock drops the outcome."""
-    document = _without_member(_effective(), "TaskStatus", "CALLBACK_EXCEPTION")
-    _without_member(document, "CallbackType", "first")
+    # the mock's outcome through the callback exception, and the outcomes through the first-track stage
+    gone_status, gone_stage = member("status_callback_exception"), member("stage_first")
+    kept = member("status_sensitive_word_error")
+    document = _without_member(_without_member(_effective(), "status_callback_exception"), "stage_first")
     effective = tmp_path / "effective.json"
     effective.write_text(json.dumps(document), encoding="utf-8")
     script = f"""
@@ -181,8 +216,9 @@ print(sorted(OUTCOMES), MockSettings().default_outcome)
     )
     assert done.returncode == 0, done.stderr
     # The outcomes through the `first` stage are gone with it; the rest still serve.
-    assert "CALLBACK_EXCEPTION" not in done.stdout
-    assert "'SENSITIVE_WORD_ERROR'" in done.stdout
+    assert repr(gone_status) not in done.stdout
+    assert repr(kept) in done.stdout
+    assert gone_stage in done.stderr
     assert "left out" in done.stderr
 
 
@@ -205,12 +241,28 @@ def _line_of(relative: str, text: str) -> str:
     return f"{relative}:{next(number for number, line in enumerate(lines, 1) if text in line)}"
 
 
+def respelled(name: str) -> str:
+    """A new spelling of ``name`` as upstream's renames give: one letter's case changed (callBackUrl -> callbackUrl)."""
+    upper = next((index for index, char in enumerate(name) if index and char.isupper()), None)
+    if upper is None:
+        return name.capitalize() if name[:1].islower() else name.lower()
+    return name[:upper] + name[upper].lower() + name[upper + 1 :]
+
+
+def _renamed(tmp_path_factory: pytest.TempPathFactory, *old: str) -> Path:
+    """The vendored spec with each of the names ``old`` respelled wherever it stands as a word, nothing else fixed."""
+    text = SPEC.read_text(encoding="utf-8")
+    for name in old:
+        text = re.sub(rf"(?<![\w-]){re.escape(name)}(?![\w-])", respelled(name), text)
+    path = tmp_path_factory.mktemp("renamed") / "suno-api.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 @pytest.fixture(scope="module")
 def renamed_spec(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """spec/suno-api.yaml with callBackUrl renamed callbackUrl, and nothing else fixed."""
-    path = tmp_path_factory.mktemp("renamed") / "suno-api.yaml"
-    path.write_text(SPEC.read_text(encoding="utf-8").replace("callBackUrl", "callbackUrl"), encoding="utf-8")
-    return path
+    """The vendored spec with the callback URL field renamed (callBackUrl -> callbackurl today)."""
+    return _renamed(tmp_path_factory, spec.names().callback_url)
 
 
 def test_generate_fails_naming_the_role_and_each_use(renamed_spec: Path, tmp_path: Path) -> None:
@@ -226,17 +278,19 @@ def test_generate_fails_naming_the_role_and_each_use(renamed_spec: Path, tmp_pat
         not (checkout / "generated" / "suno-api.effective.json")
         .resolve()
         .read_text(encoding="utf-8")
-        .count("callbackUrl")
+        .count(f'"{respelled(spec.names().callback_url)}"')
     )
     with pytest.raises(_build.BuildError) as raised:
         _build.build_effective_spec(renamed_spec, ROOT / "overlays")
     message = str(raised.value)
-    assert "role 'callback_url' points at /components/schemas/UploadExtendRequest/properties/callBackUrl" in message
+    pointer = spec.names().pointer("callback_url")
+    assert f"role 'callback_url' points at {pointer}" in message
     assert f"used at {_line_of('conformance/suno_conformance/mock/_lifecycle.py', 'spec_names.callback_url')}" in (
         message
     )
     assert f"used at {_line_of('conformance/suno_conformance/mock/_serve.py', 'spec_names.callback_url')}" in message
-    assert "point the role at /components/schemas/UploadExtendRequest/properties/callbackUrl" in message
+    new_pointer = f"{pointer.rsplit('/', 1)[0]}/{respelled(spec.names().callback_url)}"
+    assert f"point the role at {new_pointer}" in message
 
 
 def test_coverage_reports_a_dead_role_as_a_problem(renamed_spec: Path) -> None:
@@ -318,6 +372,66 @@ def test_hand_written_code_writes_no_spec_name() -> None:
     assert not found, "spec names written as literals (read them from suno_api.spec.names()):\n" + "\n".join(found)
 
 
+ALLOWED_IN_TEXT: Mapping[str, tuple[tuple[str, str], ...]] = {
+    # distinctive spec name: (file pattern, why the text may spell it)
+    **dict.fromkeys(
+        ("V3_5", "V4_5"),
+        (
+            ("overlays/suno_api/_messages.py", "a placeholder's documented output, as an example"),
+            ("overlays/suno_api_build/_coverage.py", "an example of a name in the literal-number scan's docs"),
+        ),
+    ),
+}
+"""Text that spells a distinctive spec name on purpose, by file (examples in documentation of our own tools)."""
+
+
+def _distinctive(names: set[str]) -> set[str]:
+    """The names no English text spells by chance: camelCase, paths, CONSTANT_CASE members, hyphenated headers."""
+    return {
+        name
+        for name in names
+        if re.search(r"[a-z][A-Z]", name)
+        or name.startswith("/")
+        or "-" in name
+        or (re.fullmatch(r"[A-Z][A-Z0-9_]*", name) is not None and "_" in name)
+    }
+
+
+def _text_literals(tree: ast.AST) -> Iterator[ast.Constant]:
+    """Yield the string constants of ``tree`` that are text, not documentation (no docstring, no bare string)."""
+    documentation = {id(node.value) for node in ast.walk(tree) if isinstance(node, ast.Expr)}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in documentation:
+            yield node
+
+
+def test_messages_spell_no_spec_name() -> None:
+    """No message, hint or help text in hand-written code spells a spec name: it formats names() in.
+
+    A message that says ``callBackUrl`` after upstream renamed the field misleads the user who reads it; only a
+    scan of the text inside string literals finds it (the exact-literal scan above does not).
+    """
+    document = spec.effective_spec()
+    names = _distinctive({*_spec_names({k: v for k, v in document.items() if k != "x-names"}), *document["paths"]})
+    pattern = re.compile(
+        r"(?<![\w/-])(" + "|".join(map(re.escape, sorted(names, key=len, reverse=True))) + r")(?![\w-])"
+    )
+    found: list[str] = []
+    for path in _names.code_files(ROOT):
+        relative = str(path.relative_to(ROOT))
+        if relative == "overlays/suno_api/_names.py":
+            continue
+        for node in _text_literals(ast.parse(path.read_text(encoding="utf-8"))):
+            spelled = {
+                name
+                for name in pattern.findall(node.value)
+                if not any(fnmatch.fnmatch(relative, glob) for glob, _ in ALLOWED_IN_TEXT.get(name, ()))
+            }
+            if spelled and node.value not in names:
+                found.append(f"{relative}:{node.lineno}: {sorted(spelled)} in {node.value[:60]!r}")
+    assert not found, f"{len(found)} texts spell a spec name (format names() in):\n" + "\n".join(found)
+
+
 def test_build_code_is_scanned_too() -> None:
     """The scan covers the library, the command line, the mock, the suite and the build tooling."""
     scanned = {str(path.relative_to(ROOT)) for path in _names.code_files(ROOT)}
@@ -334,10 +448,9 @@ def test_build_code_is_scanned_too() -> None:
 
 @pytest.fixture(scope="module")
 def task_id_renamed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """spec/suno-api.yaml with every taskId renamed task_id, and nothing else fixed."""
-    path = tmp_path_factory.mktemp("task-id") / "suno-api.yaml"
-    path.write_text(SPEC.read_text(encoding="utf-8").replace("taskId", "task_id"), encoding="utf-8")
-    return path
+    """The vendored spec with the task id renamed everywhere: the query parameter, the submit answer, the record."""
+    names = spec.names()
+    return _renamed(tmp_path_factory, *{names.task_id_param, names.submit_task_id, names.record_task_id})
 
 
 def _problems(candidate: Path) -> list[str]:
@@ -347,11 +460,14 @@ def _problems(candidate: Path) -> list[str]:
 
 
 def test_action_setting_a_required_list_is_named_when_a_name_in_it_changes(task_id_renamed: Path) -> None:
-    """The actions that make taskId required are named, with what to do."""
+    """The actions that make the task id required are named, with what to do."""
     problems = _problems(task_id_renamed)
-    for schema in ("UploadExtendData", "TaskRecord"):
+    for schema, name in (
+        ("UploadExtendData", spec.names().submit_task_id),
+        ("TaskRecord", spec.names().record_task_id),
+    ):
         assert any(
-            f"(target '$.components.schemas.{schema}'): sets `required` to include taskId" in problem
+            f"(target '$.components.schemas.{schema}'): sets `required` to include {name}" in problem
             for problem in problems
         ), problems
 
@@ -360,5 +476,99 @@ def test_action_setting_a_link_is_named_when_a_name_in_it_changes(task_id_rename
     """The links action names the parameter and the response field that no longer exist."""
     problem = next(problem for problem in _problems(task_id_renamed) if "sets links" in problem)
     assert "responses['200']" in problem
-    assert "parameter 'taskId' of getRecordInfo" in problem
-    assert "response field '/data/taskId'" in problem
+    names = spec.names()
+    assert f"parameter '{names.task_id_param}' of {_pointer_kinds()['operation id'][1]}" in problem
+    assert f"response field '/{names.envelope_data}/{names.submit_task_id}'" in problem
+
+
+# --- tests spell no request field, path, parameter, header or enum member either
+
+TESTS = ROOT / "tests"
+PRAGMA = "# spec-literal:"
+"""A line holding a spec name on purpose ends with this and says why (a word that is not the spec's name there)."""
+NOT_SCANNED = {
+    # these tests are about literal spec text: pointers, the names scan itself
+    "tests/spec/test_names.py",
+}
+
+
+def _request_side_names(document: Mapping[str, Any]) -> set[str]:
+    """The names an upstream rename or removal moves under the tests: all but response-only property names.
+
+    A renamed response property renames the generated client's attribute too, which mypy reports in every use;
+    the rest (request fields, paths, parameters, headers, operation ids, enum members) no type checker sees.
+    """
+    spelled = set(_spec_names({key: value for key, value in document.items() if key != "x-names"}))
+    properties: set[str] = set()
+    shared: set[str] = set()
+    stack: list[Any] = [document]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Mapping):
+            for key, value in node.items():
+                if key == "properties" and isinstance(value, Mapping):
+                    properties.update(map(str, value))
+                elif key in ("parameters", "enum", "headers"):
+                    # a property spelled like a parameter, header or member is flagged as those
+                    shared.update(_spec_names({key: value}))
+                stack.append(value)
+        elif isinstance(node, list):
+            stack.extend(node)
+    request = set(document["components"]["schemas"][spec.REQUEST_SCHEMA].get("properties", {}))
+    return (spelled - (properties - request - shared)) | set(document["paths"])
+
+
+def _generated_enum_members() -> dict[str, set[str]]:
+    """Map each generated enum class name to its member attribute names (``TaskStatus`` -> ``{"SUCCESS", ...}``)."""
+    import enum  # noqa: PLC0415 - only this scan needs it
+
+    from suno_api_client import models  # noqa: PLC0415 - only this scan needs it
+
+    return {
+        name: set(value.__members__)
+        for name, value in vars(models).items()
+        if isinstance(value, type) and issubclass(value, enum.Enum)
+    }
+
+
+def test_tests_spell_no_request_side_spec_name() -> None:
+    """No test writes a request field, path, parameter, header or enum member: they read names() or the body helpers.
+
+    So that an upstream rename or removal handled by overlay edits passes `make test` with no test edit.
+    """
+    document = spec.effective_spec()
+    names = _request_side_names(document)
+    enums = _generated_enum_members()
+    roles = frozenset(SpecNames.roles())
+    found: list[str] = []
+    for path in sorted(TESTS.rglob("*.py")):
+        relative = str(path.relative_to(ROOT))
+        if relative in NOT_SCANNED or "fixtures" in path.parts:
+            continue
+        text = path.read_text(encoding="utf-8")
+        lines = text.splitlines()
+        tree = ast.parse(text)
+        docs = _names._docstrings(tree)
+        for node in ast.walk(tree):
+            spelled = None
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docs:
+                spelled = node.value if node.value in names else None
+            elif isinstance(node, ast.keyword) and node.arg in names and node.arg not in roles:
+                # a keyword that is a role (custom_body(title=...)) is our stable name, not the spec's
+                spelled = node.arg
+            elif (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.attr in enums.get(node.value.id, ())
+            ):
+                spelled = f"{node.value.id}.{node.attr}"
+            if spelled is None:
+                continue
+            line = getattr(node, "lineno", getattr(getattr(node, "value", None), "lineno", 0))
+            if PRAGMA in lines[line - 1]:
+                continue
+            found.append(f"{relative}:{line}: {spelled!r}")
+    assert not found, (
+        f"{len(found)} spec names spelled in tests (read them from suno_api.spec.names(), tests.bodies,"
+        f" tests.spec_support; or end the line with `{PRAGMA} why`):\n" + "\n".join(found)
+    )

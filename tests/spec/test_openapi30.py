@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 import yaml
 
+from suno_api.spec import names
 from suno_api_build import DiffReport, diff_report
 from suno_api_build._build import BuildError, build_effective_spec, upgrade_openapi_30
 
@@ -87,7 +88,7 @@ def test_an_invalid_30_candidate_is_named_as_such(tmp_path: Path) -> None:
     """Invalid as 3.0 already: the error names upstream's document, not the overlays."""
     document = yaml.safe_load(SPEC.read_text(encoding="utf-8"))
     document["openapi"] = "3.0.3"
-    document["paths"]["/api/v1/generate/record-info"]["get"]["responses"] = "none"
+    document["paths"][names().record_info_path]["get"]["responses"] = "none"
     path = tmp_path / "broken-30.yaml"
     path.write_text(yaml.safe_dump(document), encoding="utf-8")
     with pytest.raises(BuildError, match=r"broken-30\.yaml is not a valid OpenAPI document"):

@@ -9,19 +9,23 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import jsonschema_rs
 import pytest
 
-from tests.bodies import custom_body
+from suno_api import spec
+from tests.bodies import custom_body, field
 
 ROOT = Path(__file__).resolve().parents[2]
 EFFECTIVE = json.loads((ROOT / "generated" / "suno-api.effective.json").read_text(encoding="utf-8"))
-REQUEST = EFFECTIVE["components"]["schemas"]["UploadExtendRequest"]
+REQUEST = EFFECTIVE["components"]["schemas"][spec.REQUEST_SCHEMA]
 RULES = {item["x-rule-id"]: (index, item) for index, item in enumerate(REQUEST["allOf"])}
 VALIDATOR = jsonschema_rs.validator_for({**REQUEST, "components": EFFECTIVE["components"]}, validate_formats=True)
+WEIGHTS = ("style_weight", "weirdness_constraint", "audio_weight")
+"""The roles of the numeric fields upstream gives a range and a number of decimal places."""
 
 
 def violated_rules(body: dict[str, Any]) -> set[str]:
@@ -37,42 +41,50 @@ def violated_rules(body: dict[str, Any]) -> set[str]:
 def limit_cases(rule_id: str) -> list[tuple[dict[str, Any], dict[str, Any]]]:
     """At-limit valid body and limit+1 invalid body for every model a limit rule covers."""
     _, rule = RULES[rule_id]
-    field = rule["x-rule-field"]
-    limit = rule["then"]["properties"][field]["maxLength"]
+    name = rule["x-rule-field"]
+    limit = rule["then"]["properties"][name]["maxLength"]
     return [
-        (custom_body(model=model, **{field: "é" * limit}), custom_body(model=model, **{field: "é" * (limit + 1)}))
+        (custom_body({name: "é" * limit}, model=model), custom_body({name: "é" * (limit + 1)}, model=model))
         for model in rule["x-rule-models"]
+    ]
+
+
+def after_start_cases() -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """Just above the rule's exclusive minimum is valid; the minimum itself and below it are not."""
+    _, rule = RULES["continue-at-after-start"]
+    start = rule["properties"][field("continue_at")]["exclusiveMinimum"]
+    return [
+        (custom_body(continue_at=start + 0.01), custom_body(continue_at=start)),
+        (custom_body(continue_at=start + 1), custom_body(continue_at=start - 5)),
     ]
 
 
 CASES: dict[str, Callable[[], list[tuple[dict[str, Any], dict[str, Any]]]]] = {
     "custom-mode-requires-style": lambda: [
         (custom_body(style="x"), custom_body(style=...)),
-        (custom_body(defaultParamFlag=False, style=...), custom_body(style="")),
+        (custom_body(default_param_flag=False, style=...), custom_body(style="")),
     ],
     "custom-mode-requires-title": lambda: [
         (custom_body(title="x"), custom_body(title=...)),
-        (custom_body(defaultParamFlag=False, title=""), custom_body(title="")),
+        (custom_body(default_param_flag=False, title=""), custom_body(title="")),
     ],
     "custom-vocal-requires-prompt": lambda: [
         (custom_body(prompt="x"), custom_body(prompt=...)),
         (custom_body(instrumental=True, prompt=...), custom_body(prompt="")),
-        (custom_body(defaultParamFlag=False, style=..., title=..., prompt=...), custom_body(prompt="")),
+        (custom_body(default_param_flag=False, style=..., title=..., prompt=...), custom_body(prompt="")),
     ],
-    "continue-at-after-start": lambda: [
-        (custom_body(continueAt=0.01), custom_body(continueAt=0)),
-        (custom_body(continueAt=1), custom_body(continueAt=-5)),
-    ],
+    "continue-at-after-start": after_start_cases,
     "persona-requires-custom-mode": lambda: [
-        (custom_body(personaId="persona_123"), custom_body(defaultParamFlag=False, personaId="persona_123")),
+        (custom_body(persona_id="persona_123"), custom_body(default_param_flag=False, persona_id="persona_123")),
     ],
     "no-custom-mode-field": lambda: [
-        (custom_body(), custom_body(customMode=True)),
+        (custom_body(), custom_body({"customMode": True})),
     ],
+    # every per-model character limit, however many rules upstream's models need
     **{
         rule_id: functools.partial(limit_cases, rule_id)
-        for rule_id in RULES
-        if rule_id.startswith(("prompt-max-length", "style-max-length", "title-max-length"))
+        for rule_id, (_, rule) in RULES.items()
+        if "x-rule-models" in rule
     },
 }
 
@@ -97,32 +109,49 @@ def test_rule_accepts_valid_and_rejects_only_its_violation(rule_id: str) -> None
         assert violated_rules(invalid) == {rule_id}, invalid
 
 
-@pytest.mark.parametrize("weight", ["styleWeight", "weirdnessConstraint", "audioWeight"])
-def test_weights_accept_every_two_decimal_value(weight: str) -> None:
-    """0.00..1.00 in steps of 0.01 all pass (python-jsonschema's float trap rejects 0.07, 0.29...)."""
-    rejected = [step / 100 for step in range(101) if not VALIDATOR.is_valid(custom_body(**{weight: step / 100}))]
+def weight_bounds(role: str) -> tuple[Decimal, Decimal, Decimal]:
+    """Return the field's minimum, maximum and step as the spec writes them (decimals, so 0.07 stays 0.07)."""
+    schema = REQUEST["properties"][field(role)]
+    return Decimal(str(schema["minimum"])), Decimal(str(schema["maximum"])), Decimal(str(schema["multipleOf"]))
+
+
+@pytest.mark.parametrize("role", WEIGHTS)
+def test_weights_accept_every_value_in_range_and_step(role: str) -> None:
+    """Minimum to maximum in steps of multipleOf all pass (python-jsonschema's float trap rejects 0.07, 0.29...)."""
+    minimum, maximum, step = weight_bounds(role)
+    values = [float(minimum + index * step) for index in range(int((maximum - minimum) / step) + 1)]
+    assert values[-1] == float(maximum)
+    rejected = [value for value in values if not VALIDATOR.is_valid(custom_body(**{role: value}))]
     assert rejected == []
 
 
-@pytest.mark.parametrize("value", [0.015, 1.01, -0.01, 0.333])
-def test_weights_reject_out_of_range_or_too_precise(value: float) -> None:
-    assert not VALIDATOR.is_valid(custom_body(styleWeight=value))
+OUT_OF_STEP: dict[str, Callable[[Decimal, Decimal, Decimal], Decimal]] = {
+    "one-and-a-half-steps": lambda minimum, _, step: minimum + step * Decimal("1.5"),
+    "a-step-above-maximum": lambda _, maximum, step: maximum + step,
+    "a-step-below-minimum": lambda minimum, _, step: minimum - step,
+    "a-tenth-of-a-step-more-precise": lambda minimum, _, step: minimum + step * Decimal("33.3"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(OUT_OF_STEP))
+def test_weights_reject_out_of_range_or_too_precise(case: str) -> None:
+    minimum, maximum, step = weight_bounds("style_weight")
+    value = float(OUT_OF_STEP[case](minimum, maximum, step))
+    assert not VALIDATOR.is_valid(custom_body(style_weight=value)), value
 
 
 def test_seed_example_is_valid() -> None:
     """The request example upstream publishes passes every rule."""
-    example = EFFECTIVE["paths"]["/api/v1/generate/upload-extend"]["post"]["requestBody"]["content"][
-        "application/json"
-    ]["example"]
+    example = EFFECTIVE["paths"][spec.names().submit_path]["post"]["requestBody"]["content"]["application/json"][
+        "example"
+    ]
     assert VALIDATOR.is_valid(example)
 
 
-@pytest.mark.parametrize(
-    "field", ["uploadUrl", "defaultParamFlag", "callBackUrl", "model", "instrumental", "continueAt"]
-)
-def test_published_required_list_applies_in_default_mode(field: str) -> None:
+@pytest.mark.parametrize("name", REQUEST["required"])
+def test_published_required_list_applies_in_default_mode(name: str) -> None:
     """ERRATA E-1/E-3: the required list holds in default mode too."""
-    body = custom_body(defaultParamFlag=False, style=..., title=..., prompt=...)
+    body = custom_body(default_param_flag=False, style=..., title=..., prompt=...)
     assert VALIDATOR.is_valid(body)
-    del body[field]
+    del body[name]
     assert not VALIDATOR.is_valid(body)

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from suno_api.spec import names
 from suno_api_build._build import build_effective_spec
 from suno_api_build._coverage import Gap, check_coverage, errata_names, read_errata
+from tests.bodies import field
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -37,7 +38,8 @@ def rule(spec: dict[str, Any], rule_id: str) -> dict[str, Any]:
 def set_models(spec: dict[str, Any], rule_id: str, models: list[str], declared: list[str] | None = None) -> None:
     # Replace, never mutate: rules share their `if` objects (YAML anchors in the overlay).
     limits = rule(spec, rule_id)
-    limits["if"] = {"required": ["model"], "properties": {"model": {"enum": models}}}
+    model = names().model
+    limits["if"] = {"required": [model], "properties": {model: {"enum": models}}}
     limits["x-rule-models"] = list(models if declared is None else declared)
 
 
@@ -117,27 +119,27 @@ def test_one_model_with_two_different_limits(effective: dict[str, Any]) -> None:
 
 
 @pytest.mark.parametrize(
-    ("mutate", "subject"),
+    ("role", "subject"),
     [
-        pytest.param(lambda r: r["properties"].pop("personaId"), "persona-requires-custom-mode", id="rule"),
-        pytest.param(lambda r: r["properties"].pop("uploadUrl"), "upload-duration-limit", id="audio-rule"),
-        pytest.param(lambda r: r["properties"].pop("styleWeight"), "x-field-hints.styleWeight", id="hint"),
+        pytest.param("persona_id", "persona-requires-custom-mode", id="rule"),
+        pytest.param("upload_url", "upload-duration-limit", id="audio-rule"),
+        pytest.param("style_weight", "x-field-hints.{field}", id="hint"),
     ],
 )
-def test_rule_naming_a_field_the_spec_dropped(
-    effective: dict[str, Any], mutate: Callable[[dict[str, Any]], object], subject: str
-) -> None:
-    mutate(request(effective))
-    assert ("unknown-field", subject) in kinds(check_coverage(effective))
+def test_rule_naming_a_field_the_spec_dropped(effective: dict[str, Any], role: str, subject: str) -> None:
+    dropped = field(role)
+    request(effective)["properties"].pop(dropped)
+    assert ("unknown-field", subject.format(field=dropped)) in kinds(check_coverage(effective))
 
 
 def test_rule_field_in_the_if_counts_too(effective: dict[str, Any]) -> None:
-    """A rule names fields in its if/then as well as in x-rule-field: `defaultParamFlag` here."""
-    request(effective)["properties"].pop("defaultParamFlag")
-    request(effective)["required"].remove("defaultParamFlag")
+    """A rule names fields in its if/then as well as in x-rule-field: the custom-mode flag here."""
+    flag = field("default_param_flag")
+    request(effective)["properties"].pop(flag)
+    request(effective)["required"].remove(flag)
     found = kinds(check_coverage(effective))
     assert ("unknown-field", "custom-mode-requires-style") in found
-    assert ("unknown-field", "x-field-hints.defaultParamFlag") in found
+    assert ("unknown-field", f"x-field-hints.{flag}") in found
 
 
 def test_forbidding_rule_is_fine_until_the_field_appears(effective: dict[str, Any]) -> None:
@@ -156,12 +158,19 @@ def test_new_required_field_must_be_discussed(effective: dict[str, Any]) -> None
 
 
 def test_rule_quoting_text_upstream_rewrote(effective: dict[str, Any]) -> None:
-    upload = request(effective)["properties"]["uploadUrl"]
-    upload["description"] = upload["description"].replace("2 minutes", "8 minutes")
+    duration = next(
+        item for item in request(effective)["x-audio-rules"] if item["x-rule-id"] == "upload-duration-limit"
+    )
+    seconds = duration["x-max-duration-seconds"]
+    upload = request(effective)["properties"][field("upload_url")]
+    stated = f"{seconds // 60} minutes"
+    assert stated in duration["x-rule-source"]
+    assert stated in upload["description"]
+    upload["description"] = upload["description"].replace(stated, f"{seconds // 60 * 4} minutes")
     (gap,) = check_coverage(effective)
     assert (gap.kind, gap.subject) == ("stale-source", "upload-duration-limit")
-    assert "'Ensure the uploaded audio does not exceed 2 minutes in length.'" in gap.message
-    assert "x-max-duration-seconds is 120" in gap.message
+    assert repr(duration["x-rule-source"]) in gap.message
+    assert f"x-max-duration-seconds is {seconds}" in gap.message
 
 
 def test_source_quoting_two_sentences_needs_both(effective: dict[str, Any]) -> None:
@@ -181,10 +190,7 @@ def test_missing_request_schema_points_at_the_normalise_overlay(effective: dict[
 
 
 def test_errata_names_are_what_stands_in_backticks() -> None:
-    assert errata_names("`continueAt` and `defaultParamFlag: true`, not personaModel") == {
-        "continueAt",
-        "defaultParamFlag: true",
-    }
+    assert errata_names("`startAt` and `customFlag: true`, not personaModel") == {"startAt", "customFlag: true"}
 
 
 def test_a_message_stating_an_old_bound_is_stale(effective: dict[str, Any]) -> None:
@@ -192,8 +198,8 @@ def test_a_message_stating_an_old_bound_is_stale(effective: dict[str, Any]) -> N
     old = limit(effective, "prompt-max-length-3000")
     limits = rule(effective, "prompt-max-length-3000")
     # a message that writes its bound in, instead of the {maxLength} placeholder, goes stale when the bound moves
-    limits["x-rule-message"] = f"`prompt` may have at most {old} characters."
-    limits["then"]["properties"]["prompt"]["maxLength"] = old - 1
+    limits["x-rule-message"] = f"`{limits['x-rule-field']}` may have at most {old} characters."
+    limits["then"]["properties"][limits["x-rule-field"]]["maxLength"] = old - 1
     (gap,) = check_coverage(effective)
     assert (gap.kind, gap.subject) == ("stale-message", "rule prompt-max-length-3000")
     assert f"states {old}, which is no bound of its rule (now {old - 1})" in gap.message
@@ -221,14 +227,15 @@ def test_a_message_naming_other_models_is_stale(effective: dict[str, Any]) -> No
 
 def test_a_hint_stating_an_old_bound_is_stale(effective: dict[str, Any]) -> None:
     """A field hint's numbers are checked against the field's schema and its rules (continueAt: greater than 0)."""
-    hints = request(effective)["x-field-hints"]["continueAt"]
+    continue_at = field("continue_at")
+    hints = request(effective)["x-field-hints"][continue_at]
     # a hint that writes its bound in, instead of the {exclusiveMinimum} placeholder
     bounds = [
         member
         for item in request(effective)["allOf"]
-        if isinstance(member := item.get("properties", {}).get("continueAt"), dict) and "exclusiveMinimum" in member
+        if isinstance(member := item.get("properties", {}).get(continue_at), dict) and "exclusiveMinimum" in member
     ]
     hints["required"] = hints["required"].replace("{exclusiveMinimum}", str(bounds[0]["exclusiveMinimum"]))
     for member in bounds:
         member["exclusiveMinimum"] += 1
-    assert ("stale-message", "x-field-hints.continueAt.required") in kinds(check_coverage(effective))
+    assert ("stale-message", f"x-field-hints.{continue_at}.required") in kinds(check_coverage(effective))

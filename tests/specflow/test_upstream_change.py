@@ -1,9 +1,10 @@
 """The whole "upstream published a new spec" flow, on a copy of the checkout and a later version of upstream's page.
 
-The fixture (tests/fixtures/upstream-later/suno-api.yaml) is spec/suno-api.yaml as upstream documents it later
-(spec/UPSTREAM.md section 5): V4_5ALL and V5_5 added, V3_5 dropped, `personaModel` added, 8-minute uploads. The test
-walks the README's steps: diff, read the overlay problems and coverage gaps, edit the overlays, check coverage,
-regenerate, type-check and use the new client. Nothing outside the temporary copy is written.
+The later version (spec/UPSTREAM.md section 5: V4_5ALL and V5_5 added, V3_5 dropped, `personaModel` added, 8-minute
+uploads) is tests/fixtures/upstream-later/change.yaml: the edits upstream made, applied at test time to today's
+spec/suno-api.yaml, so that the flow follows every upgrade of the vendored spec. The test walks the README's steps:
+diff, read the overlay problems and coverage gaps, edit the overlays, check coverage, regenerate, type-check and
+use the new client. Nothing outside the temporary copy is written.
 """
 
 from __future__ import annotations
@@ -11,10 +12,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +24,8 @@ import jsonschema_rs
 import pytest
 import yaml
 
+from suno_api import spec
+from suno_api.spec import SpecNames, names
 from suno_api_build._build import BuildError, build_effective_spec, check, generate
 from suno_api_build._specdiff import (
     EXIT_CHANGED,
@@ -32,34 +36,17 @@ from suno_api_build._specdiff import (
     compare,
 )
 from tests.golden import Golden
+from tests.spec.upstream_later import GOLDEN_COMMAND, Change, StaleChangeError, later_spec, load_changes
 
 ROOT = Path(__file__).resolve().parents[2]
-FIXTURE = ROOT / "tests" / "fixtures" / "upstream-later" / "suno-api.yaml"
-# What the reports say about the fixture: output of the tools, compared section by section and rewritten by
+FIXTURES = ROOT / "tests" / "fixtures" / "upstream-later"
+# What the reports say about the later version: output of the tools, compared section by section and rewritten by
 # `SUNO_UPDATE_GOLDEN=1 .venv/bin/pytest tests/specflow/test_upstream_change.py` when the vendored spec moves.
-GOLDEN = ROOT / "tests" / "fixtures" / "upstream-later" / "reports.json"
-
-# What a user writes into overlays/rules.overlay.yaml after reading the report: rule id -> (models, source).
-# The ids stay (they are never renamed); V3_5 goes, V4_5ALL and V5_5 join the rules whose limits they share.
-LATER_LIMITS = {
-    "prompt-max-length-3000": (["V4"], "**V4**: Maximum 3000 characters"),
-    "prompt-max-length-5000": (
-        ["V4_5", "V4_5PLUS", "V4_5ALL", "V5", "V5_5"],
-        "**V5_5**: Maximum 5000 characters; **V5**: Maximum 5000 characters; **V4_5PLUS & V4_5**: Maximum 5000"
-        " characters; **V4_5ALL**: Maximum 5000 characters",
-    ),
-    "style-max-length-200": (["V4"], "**V4**: Maximum 200 characters"),
-    "style-max-length-1000": (
-        ["V4_5", "V4_5PLUS", "V4_5ALL", "V5", "V5_5"],
-        "**V5_5**: Maximum 1000 characters; **V5**: Maximum 1000 characters; **V4_5PLUS & V4_5**: Maximum 1000"
-        " characters; **V4_5ALL**: Maximum 1000 characters",
-    ),
-    "title-max-length-80": (["V4", "V4_5ALL"], "**V4_5ALL**: Maximum 80 characters; **V4**: Maximum 80 characters"),
-    "title-max-length-100": (
-        ["V4_5", "V4_5PLUS", "V5", "V5_5"],
-        "**V5_5**: Maximum 100 characters; **V5**: Maximum 100 characters; **V4_5PLUS & V4_5**: Maximum 100 characters",
-    ),
-}
+GOLDEN = FIXTURES / "reports.json"
+LATER_UPLOAD_SECONDS = 8 * 60
+"""The later version's upload limit (its "does not exceed 8 minutes")."""
+LIMIT_SENTENCE = re.compile(r"\*\*([^*]+)\*\*: Maximum (\d+) characters")
+"""A per-model character limit as upstream's field descriptions state it: ``**V4_5PLUS & V4_5**: Maximum 5000 ...``."""
 
 
 def fingerprint() -> dict[str, str]:
@@ -90,55 +77,92 @@ def gaps(report: DiffReport | CoverageReport) -> list[tuple[str, str]]:
     return [(gap.kind, gap.subject) for gap in report.gaps]
 
 
-def edit_rules(path: Path) -> None:
-    """Bring the rules overlay up to the later spec: limits for the new models, none for V3_5, 8-minute uploads."""
+def stated_limits(description: str) -> list[tuple[str, list[str], int]]:
+    """Return each per-model limit sentence of a field's description, its models and its limit."""
+    squashed = " ".join(description.split())
+    return [(found[0], found[1].split(" & "), int(found[2])) for found in LIMIT_SENTENCE.finditer(squashed)]
+
+
+def edit_rules(path: Path, later: Mapping[str, Any]) -> None:
+    """Bring the rules overlay up to the later spec, as a user does reading its page: quote it, move the models.
+
+    Each limits rule keeps its id and its limit; its models become those the later field description gives that
+    limit, and its source the sentences saying so. The upload rule quotes the later page's duration.
+    """
     overlay = yaml.safe_load(path.read_text(encoding="utf-8"))
+    request = later["components"]["schemas"][spec.REQUEST_SCHEMA]
+    enum = later["components"]["schemas"]["SunoModel"]["enum"]
+    model = names().model
+    descriptions = " ".join(
+        " ".join(str(item.get("description", "")).split()) for item in request["properties"].values()
+    )
     for action in overlay["actions"]:
         update = action.get("update", {})
         for rule in update.get("allOf", []):
-            if rule["x-rule-id"] in LATER_LIMITS:
-                models, source = LATER_LIMITS[rule["x-rule-id"]]
-                field = rule["x-rule-field"]
-                limit = rule["then"]["properties"][field]["maxLength"]
-                named = f"{', '.join(models[:-1])} or {models[-1]}" if len(models) > 1 else models[0]
-                rule["x-rule-models"] = models
-                # a new object: the rules share their `if` through YAML anchors
-                rule["if"] = {"required": ["model"], "properties": {"model": {"enum": models}}}
-                rule["x-rule-message"] = f"With model {named}, `{field}` may have at most {limit} characters."
-                rule["x-rule-source"] = source
+            if "x-rule-models" not in rule:
+                continue
+            field = rule["x-rule-field"]
+            limit = rule["then"]["properties"][field]["maxLength"]
+            stated = [item for item in stated_limits(request["properties"][field]["description"]) if item[2] == limit]
+            models = [name for name in enum if any(name in group for _, group, _ in stated)]
+            assert models, f"the later {field} description gives no model {limit} characters: {rule['x-rule-id']}"
+            rule["x-rule-models"] = models
+            # a new object: the rules share their `if` through YAML anchors
+            rule["if"] = {"required": [model], "properties": {model: {"enum": models}}}
+            rule["x-rule-source"] = "; ".join(sentence for sentence, _, _ in stated)
         for rule in update.get("x-audio-rules", []):
-            if rule["x-rule-id"] == "upload-duration-limit":
-                rule["x-max-duration-seconds"] = 480
-                rule["x-rule-source"] = "Ensure the uploaded audio does not exceed 8 minutes in length."
+            if "x-max-duration-seconds" in rule:
+                stated_minutes = f"{rule['x-max-duration-seconds'] // 60} minutes"
+                assert stated_minutes in rule["x-rule-source"], rule
+                sentence = re.escape(rule["x-rule-source"]).replace(re.escape(stated_minutes), r"(\d+) minutes", 1)
+                found = re.search(sentence, descriptions)
+                assert found, f"the later spec no longer says {rule['x-rule-source']!r} with another duration"
+                rule["x-max-duration-seconds"] = int(found[1]) * 60
+                rule["x-rule-source"] = found[0]
     path.write_text(yaml.safe_dump(overlay, sort_keys=False, allow_unicode=True), encoding="utf-8")
 
 
 def add_flatten_action(path: Path, suggestion: str) -> None:
-    """Insert the action the report suggests after the last flatten action, as a user would."""
-    text = path.read_text(encoding="utf-8")
-    last_flatten = 'schema.properties.personaId.allOf[0]"\n'
-    assert text.count(last_flatten) == 1
-    path.write_text(text.replace(last_flatten, last_flatten + suggestion), encoding="utf-8")
+    """Insert the action the report suggests after the last flatten action of a request field, as a user would."""
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    last = max(
+        index
+        for index, line in enumerate(lines)
+        if line.lstrip().startswith("copy:") and ".requestBody." in line and line.rstrip().endswith('.allOf[0]"')
+    )
+    path.write_text("".join([*lines[: last + 1], suggestion, *lines[last + 1 :]]), encoding="utf-8")
+
+
+def drop_role(path: Path, role: str) -> None:
+    """Remove ``role``'s line from the normalise overlay's x-names, as the report asks when its name is gone."""
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = [line for line in lines if not line.strip().startswith(f"{role}:")]
+    assert len(kept) == len(lines) - 1, role
+    path.write_text("".join(kept), encoding="utf-8")
 
 
 def request_validator(effective: dict[str, Any]) -> jsonschema_rs.Validator:
     # as suno_api._validation builds it, but for a given effective spec rather than the installed one
-    document = {**effective["components"]["schemas"]["UploadExtendRequest"], "components": effective["components"]}
+    document = {**effective["components"]["schemas"][spec.REQUEST_SCHEMA], "components": effective["components"]}
     return jsonschema_rs.validator_for(document, validate_formats=True)
 
 
-BODY = {
-    "uploadUrl": "https://storage.example.com/upload",
-    "defaultParamFlag": True,
-    "instrumental": True,
-    "style": "s" * 1000,
-    "title": "t" * 80,
-    "continueAt": 60,
-    "model": "V4_5ALL",
-    "callBackUrl": "https://api.example.com/callback",
-    "personaId": "persona_123",
-    "personaModel": "voice_persona",
-}
+def later_body() -> dict[str, Any]:
+    """A custom-mode body only the later spec accepts: its new model and field, at that model's title limit."""
+    spelled = names()
+    return {
+        spelled.upload_url: "https://storage.example.com/upload",
+        spelled.default_param_flag: True,
+        spelled.instrumental: True,
+        spelled.style: "s" * 1000,
+        spelled.title: "t" * 80,
+        spelled.continue_at: 60,
+        spelled.model: "V4_5ALL",
+        spelled.callback_url: "https://api.example.com/callback",
+        spelled.persona_id: "persona_123",
+        "personaModel": "voice_persona",
+    }
+
 
 USE_THE_CLIENT = """
 from suno_api_client.models import SunoModel, UploadExtendRequest, UploadExtendRequestPersonaModel
@@ -151,53 +175,86 @@ assert request.persona_model is UploadExtendRequestPersonaModel.VOICE_PERSONA
 assert request.additional_properties == {}
 assert request.to_dict() == body
 try:
-    SunoModel("V3_5")
+    SunoModel(sys.argv[3])
 except ValueError:
     print("ok")
 """
 
 
+def test_a_change_keeps_the_indentation_of_where_it_goes() -> None:
+    """Later lines of `replace` and `with` are written relative to the line the match starts on."""
+    change = Change(
+        1, "a field after the title", "{title}:\n  type: string\n", "{title}:\n  type: string\nx:\n\n  y: 1\n", 1
+    )
+    text = f"    a: 1\n    {names().title}:\n      type: string\n    b: 2\n"
+    assert (
+        change.apply(text, names())
+        == f"    a: 1\n    {names().title}:\n      type: string\n    x:\n\n      y: 1\n    b: 2\n"
+    )
+
+
+def test_a_change_that_no_longer_applies_names_itself_and_what_to_do() -> None:
+    """A vendored spec the later version's edits no longer match fails naming the change, its count and the fix."""
+    first, *_ = load_changes()
+    with pytest.raises(StaleChangeError) as raised:
+        first.apply("openapi: 3.1.0\n", names())
+    message = str(raised.value)
+    assert f"change.yaml: change 1 ({first.why}) no longer applies" in message
+    assert f"occurs 0 times, not {first.count}" in message
+    assert "rewrite its `replace`/`with` against today's spec/suno-api.yaml" in message
+    assert f"SUNO_UPDATE_GOLDEN=1 {GOLDEN_COMMAND}" in message
+
+
+def test_a_change_naming_a_role_the_spec_lost_says_so() -> None:
+    """A {role} whose name is gone from today's spec (upstream removed it) is named with the change."""
+    change = next(change for change in load_changes() if "{model_v3_5}" in change.replace)
+    document = json.loads(json.dumps(spec.effective_spec()))
+    document["components"]["schemas"]["SunoModel"]["enum"].remove(names().model_v3_5)
+    with pytest.raises(StaleChangeError, match=rf"change {change.number} .*\{{model_v3_5\}} names nothing"):
+        change.apply("", SpecNames(document))
+
+
 def test_upstream_publishes_a_later_spec(checkout: Path) -> None:
-    spec = checkout / "spec" / "suno-api.yaml"
-    golden = Golden(GOLDEN, ".venv/bin/pytest tests/specflow/test_upstream_change.py")
+    spec_path = checkout / "spec" / "suno-api.yaml"
+    later = later_spec(checkout.parent / "later-suno-api.yaml", ROOT / "spec" / "suno-api.yaml")
+    golden = Golden(GOLDEN, GOLDEN_COMMAND)
+    spelled = names()
 
     # 1. The diff lists exactly what changed, and why the overlays cannot build the candidate yet.
-    report = compare(spec, FIXTURE, root=checkout)
+    report = compare(spec_path, later, root=checkout)
     golden.check("candidate changes", descriptions(report))
     wrapper, dead_name = report.new.problems
     # The removed model's x-names role (the mock names its tracks after it) must go too.
     assert (dead_name.overlay, dead_name.target) == ("overlays/normalise.overlay.yaml", "$")
-    assert "role 'model_v3_5' points at /components/schemas/SunoModel/enum/V3_5" in dead_name.message
+    assert f"role 'model_v3_5' points at {spelled.pointer('model_v3_5')}" in dead_name.message
     assert wrapper.overlay == "overlays/normalise.overlay.yaml"
     assert wrapper.target == (
-        "$.paths['/api/v1/generate/upload-extend'].post.requestBody.content['application/json']"
-        ".schema.properties.personaModel"
+        f"$.paths['{spelled.submit_path}'].post.requestBody.content['application/json'].schema.properties.personaModel"
     )
     assert wrapper.suggestion is not None
     golden.check("candidate gaps", [f"{kind} {subject}" for kind, subject in gaps(report)])
     assert all(gap.edit == "overlays/rules.overlay.yaml" for gap in report.gaps)
     assert report.exit_code == EXIT_OVERLAYS_NEED_EDIT
     with pytest.raises(BuildError, match="personaModel"):
-        build_effective_spec(FIXTURE, checkout / "overlays")
+        build_effective_spec(later, checkout / "overlays")
 
     # 2. Vendor the candidate; edit the overlays as the report says.
     committed_effective = checkout / "generated" / "suno-api.effective.json"
-    old_spec = shutil.copyfile(spec, checkout / "old-suno-api.yaml")
-    shutil.copyfile(FIXTURE, spec)
-    edit_rules(checkout / "overlays" / "rules.overlay.yaml")
-    add_flatten_action(checkout / "overlays" / "normalise.overlay.yaml", wrapper.suggestion)
+    old_spec = shutil.copyfile(spec_path, checkout / "old-suno-api.yaml")
+    shutil.copyfile(later, spec_path)
     normalise = checkout / "overlays" / "normalise.overlay.yaml"
-    lines = normalise.read_text(encoding="utf-8").splitlines(keepends=True)
-    normalise.write_text("".join(line for line in lines if not line.strip().startswith("model_v3_5:")), "utf-8")
-    coverage = check_spec_coverage(spec, root=checkout)
+    add_flatten_action(normalise, wrapper.suggestion)
+    drop_role(normalise, "model_v3_5")
+    edit_rules(checkout / "overlays" / "rules.overlay.yaml", build_effective_spec(spec_path, checkout / "overlays"))
+    coverage = check_spec_coverage(spec_path, root=checkout)
     assert (coverage.spec.problems, coverage.gaps, coverage.exit_code) == ((), (), 0)
 
     # 3. Against the effective spec the client was built from, the diff now shows the rules' changes too.
-    report = compare(committed_effective, spec, root=checkout)
+    report = compare(committed_effective, spec_path, root=checkout)
     assert report.exit_code == EXIT_CHANGED
     golden.check("changes after the edits", descriptions(report))
     # Against the old vendored spec, the action added for personaModel cannot apply: a note, not an error.
-    report = compare(old_spec, spec, root=checkout)
+    report = compare(old_spec, spec_path, root=checkout)
     assert report.exit_code == EXIT_CHANGED
     assert [problem.target for problem in report.old.problems] == [wrapper.target]
 
@@ -218,29 +275,30 @@ def test_upstream_publishes_a_later_spec(checkout: Path) -> None:
         ],
         cwd=checkout / "generated",
         capture_output=True,
-        text=True,
+        encoding="utf-8",
         check=False,
     )
     assert typecheck.returncode == 0, typecheck.stdout + typecheck.stderr
 
     # 5. The new client knows the new models and field, and the new rules hold.
+    body = later_body()
     used = subprocess.run(  # noqa: S603 - fixed command
-        [sys.executable, "-c", USE_THE_CLIENT, str(checkout / "generated"), json.dumps(BODY)],
+        [sys.executable, "-c", USE_THE_CLIENT, str(checkout / "generated"), json.dumps(body), spelled.model_v3_5],
         env={**os.environ, "PYTHONPATH": str(checkout / "generated")},
         capture_output=True,
-        text=True,
+        encoding="utf-8",
         check=False,
     )
     assert (used.returncode, used.stdout) == (0, "ok\n"), used.stderr
     effective = json.loads(committed_effective.read_text(encoding="utf-8"))
     validator = request_validator(effective)
-    assert validator.is_valid(BODY)
-    assert not validator.is_valid({**BODY, "title": "t" * 81})  # V4_5ALL: title 80
-    assert validator.is_valid({**BODY, "model": "V5_5", "title": "t" * 100})
-    assert not validator.is_valid({**BODY, "model": "V5_5", "style": "s" * 1001})
-    assert not validator.is_valid({**BODY, "model": "V3_5"})
+    assert validator.is_valid(body)
+    assert not validator.is_valid({**body, spelled.title: "t" * 81})  # V4_5ALL: title 80
+    assert validator.is_valid({**body, spelled.model: "V5_5", spelled.title: "t" * 100})
+    assert not validator.is_valid({**body, spelled.model: "V5_5", spelled.style: "s" * 1001})
+    assert not validator.is_valid({**body, spelled.model: spelled.model_v3_5})
     assert not request_validator(json.loads((ROOT / "generated" / "suno-api.effective.json").read_text())).is_valid(
-        BODY
+        body
     ), "the committed client must still reject V4_5ALL"
-    audio = effective["components"]["schemas"]["UploadExtendRequest"]["x-audio-rules"]
-    assert [rule.get("x-max-duration-seconds") for rule in audio] == [None, 480]
+    audio = effective["components"]["schemas"][spec.REQUEST_SCHEMA]["x-audio-rules"]
+    assert [rule.get("x-max-duration-seconds") for rule in audio] == [None, LATER_UPLOAD_SECONDS]

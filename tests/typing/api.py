@@ -45,15 +45,20 @@ from suno_api import (
     verify_webhook,
     webhook_asgi_app,
 )
+from suno_api.spec import SpecNames, names
 
-BODY: dict[str, Any] = {
-    "uploadUrl": "https://storage.example.com/song.mp3",
-    "defaultParamFlag": False,
-    "instrumental": True,
-    "continueAt": 30,
-    "model": "V4_5",
-    "callBackUrl": "https://hooks.example.com/suno",
-}
+
+def body() -> dict[str, Any]:
+    """A default-mode body keyed by the spec's own spellings: each role of names() is a plain str."""
+    spec_names: SpecNames = names()
+    return {
+        spec_names.upload_url: "https://storage.example.com/song.mp3",
+        spec_names.default_param_flag: False,
+        spec_names.instrumental: True,
+        spec_names.continue_at: 30,
+        spec_names.model: spec_names.model_v4_5,
+        spec_names.callback_url: "https://hooks.example.com/suno",
+    }
 
 
 def show(record: TaskRecord) -> None:
@@ -62,7 +67,7 @@ def show(record: TaskRecord) -> None:
 
 def sync_usage() -> None:
     with SunoClient(timeout=60, max_retries=3, poll=PollSchedule(initial=5)) as client:
-        task_id: str = client.submit(BODY, audio_duration=95.0)
+        task_id: str = client.submit(body(), audio_duration=95.0)
         record: TaskRecord = client.wait(task_id, timeout=900, on_progress=show)
         tracks: list[RecordTrack] = record.tracks
         urls = [track.audio_url for track in tracks]
@@ -73,7 +78,7 @@ def sync_usage() -> None:
         print(urls, status, name, request, done)
         slow: SunoClient = client.with_options(timeout=httpx.Timeout(120, connect=5), retry_submit=True)
         again: TaskRecord = slow.get_record(task_id)
-        extended: TaskRecord = client.extend(UploadExtendRequest.from_dict(BODY), audio_file="song.mp3")
+        extended: TaskRecord = client.extend(UploadExtendRequest.from_dict(body()), audio_file="song.mp3")
         print(again, extended, client.base_url, client.max_retries)
         client.submit(42)  # type: ignore[arg-type]
         client.with_options(unknown_option=1)  # type: ignore[call-arg]
@@ -81,7 +86,7 @@ def sync_usage() -> None:
 
 def errors_usage(client: SunoClient) -> None:
     try:
-        client.submit(BODY)
+        client.submit(body())
     except ValidationError as error:
         violations: tuple[Violation, ...] = error.violations
         print([(v.field, v.rule_id, v.message) for v in violations], error.rule_ids)
@@ -111,7 +116,7 @@ def errors_usage(client: SunoClient) -> None:
 
 async def async_usage() -> None:
     async with AsyncSunoClient(api_key="sk-...", base_url="http://127.0.0.1:8080") as client:
-        task_id: str = await client.submit(BODY)
+        task_id: str = await client.submit(body())
 
         async def progress(record: TaskRecord) -> None:
             print(record.status_name)
@@ -125,14 +130,14 @@ async def async_usage() -> None:
 
 
 def validation_usage() -> None:
-    validate_upload_extend(BODY, audio_duration=100.0)
-    problems: list[Violation] = find_violations(UploadExtendRequest.from_dict(BODY))
-    print(problems, SunoModel.V5)
+    validate_upload_extend(body(), audio_duration=100.0)
+    problems: list[Violation] = find_violations(UploadExtendRequest.from_dict(body()))
+    print(problems, SunoModel(names().model_v5))
 
 
 def webhook_usage(body: bytes, headers: Mapping[str, str]) -> None:
     event: CallbackEvent = verify_webhook(body, headers, secret="whsec", tolerance=120)
-    if event.shape is CallbackShape.CALLBACK and event.callback_type == CallbackType.COMPLETE:
+    if event.shape is CallbackShape.CALLBACK and event.callback_type == CallbackType(names().stage_complete):
         for track in event.tracks:
             audio: object = track.audio_url
             print(audio)
