@@ -86,7 +86,8 @@ def test_mock_with_a_taken_port_or_a_bad_setting_exits_2(tmp_path: Path) -> None
         port = str(taken.getsockname()[1])
         busy = run_process("mock", "--port", port, cwd=tmp_path)
     assert busy.returncode == ExitCode.USAGE
-    assert busy.stderr.startswith(f"error: cannot listen on 127.0.0.1:{port}:")
+    # a line of its own: a warning may come first (an outcome left out because upstream removed its status)
+    assert any(line.startswith(f"error: cannot listen on 127.0.0.1:{port}:") for line in busy.stderr.splitlines())
     bad = run_process("mock", "--stage-seconds", "1,2", cwd=tmp_path)
     assert bad.returncode == ExitCode.USAGE
     assert "'stage_seconds' must be one number or three" in bad.stderr

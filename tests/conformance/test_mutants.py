@@ -59,7 +59,8 @@ def results() -> list[MutantResult]:
 def _score(kill_rate_lines: list[str]) -> Iterator[None]:
     """Print the score per family in the terminal summary, whatever the verbosity."""
     yield
-    if _RESULTS:
+    # once per process: work stealing may tear the module's fixtures down and set them up again
+    if _RESULTS and "spec-derived mutants:" not in kill_rate_lines:
         kill_rate_lines.append("spec-derived mutants:")
         kill_rate_lines.extend(f"  {line}" for line in score_table(_RESULTS).splitlines())
 
