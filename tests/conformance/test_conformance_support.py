@@ -205,7 +205,9 @@ def test_verdicts() -> None:
     """Conforms; conforms with drift; does not conform (and drift fails the run only when asked)."""
     ledger = Ledger()
     assert verdict(ledger) == "CONFORMS"
-    found = find_drift({"code": 430, "msg": "", "data": None}, "UploadExtendResponse")
+    spec_names = names()
+    answer = {spec_names.envelope_code: undocumented_value("ApiCode"), spec_names.envelope_msg: ""}
+    found = find_drift({**answer, spec_names.envelope_data: None}, "UploadExtendResponse")
     ledger.record_drift("POST /x", "response_schema", found)
     assert verdict(ledger).startswith("CONFORMS, WITH SPEC DRIFT")
     assert verdict(ledger, fail_on_drift=True).startswith("DOES NOT CONFORM")
