@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import json
 from pathlib import Path
 from typing import Any
@@ -11,7 +10,7 @@ import pytest
 
 from suno_api.spec import names
 from suno_api_build import diff_report
-from suno_api_build._build import build_effective_spec, dump_json
+from suno_api_build._build import dump_json
 from suno_api_build._labels import RULES, schema_sides
 from suno_api_build._main import main as build_main
 from suno_api_build._specdiff import diff_specs
@@ -19,16 +18,6 @@ from tests.spec.upstream_later import later_spec
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "spec" / "suno-api.yaml"
-
-
-@pytest.fixture(scope="module")
-def committed() -> dict[str, Any]:
-    return build_effective_spec(SPEC, ROOT / "overlays")
-
-
-@pytest.fixture
-def changed(committed: dict[str, Any]) -> dict[str, Any]:
-    return copy.deepcopy(committed)
 
 
 def schemas(spec: dict[str, Any]) -> dict[str, Any]:

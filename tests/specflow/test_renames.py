@@ -14,23 +14,13 @@ import pytest
 
 from suno_api.spec import names
 from suno_api_build import DiffReport, diff_report
-from suno_api_build._build import build_effective_spec, dump_json
+from suno_api_build._build import dump_json
 from suno_api_build._pairing import pair, similar, similar_names
 from suno_api_build._specdiff import compare, diff_specs
 from tests.spec_support import models
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "spec" / "suno-api.yaml"
-
-
-@pytest.fixture(scope="module")
-def committed() -> dict[str, Any]:
-    return build_effective_spec(SPEC, ROOT / "overlays")
-
-
-@pytest.fixture
-def changed(committed: dict[str, Any]) -> dict[str, Any]:
-    return copy.deepcopy(committed)
 
 
 def owner(role: str) -> tuple[str, str]:

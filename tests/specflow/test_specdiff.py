@@ -12,22 +12,12 @@ import pytest
 import yaml
 
 from suno_api.spec import names
-from suno_api_build._build import build_effective_spec, dump_json
+from suno_api_build._build import dump_json
 from suno_api_build._specdiff import Change, diff_specs, main
 from tests import spec_support
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "spec" / "suno-api.yaml"
-
-
-@pytest.fixture(scope="module")
-def committed() -> dict[str, Any]:
-    return build_effective_spec(SPEC, ROOT / "overlays")
-
-
-@pytest.fixture
-def changed(committed: dict[str, Any]) -> dict[str, Any]:
-    return copy.deepcopy(committed)
 
 
 def schemas(spec: dict[str, Any]) -> dict[str, Any]:
